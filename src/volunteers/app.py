@@ -1,0 +1,78 @@
+"""The Litestar application: routers, lifespan, error mapping, OpenAPI."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Router, get
+from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.response import Response
+
+from volunteers import db
+from volunteers.areas.routes import AreaController
+from volunteers.audit.routes import AuditController
+from volunteers.auth.access import BearerAuthentication, current_caller, read_only_officials
+from volunteers.auth.routes import LoginController, SessionController, UserController
+from volunteers.errors import EXCEPTION_HANDLERS
+from volunteers.settings import get_settings
+
+API_CONTROLLERS: list[Any] = [
+    SessionController,
+    UserController,
+    AreaController,
+    AuditController,
+]
+
+
+@asynccontextmanager
+async def lifespan(_: Litestar) -> AsyncIterator[None]:
+    """Open the database pool for the life of the app (starting embedded PostgreSQL if needed)."""
+    settings = get_settings()
+    db.resolve_database_url(settings.database_url, settings.data_dir)
+    await db.open_pool()
+    try:
+        yield
+    finally:
+        await db.close_pool()
+
+
+@get("/health", tags=["health"], summary="Liveness and database reachability (no auth)")
+async def health() -> Response[dict[str, str]]:
+    try:
+        async with db.connection() as conn:
+            await conn.fetchval("SELECT 1", timeout=5)
+    except Exception:  # any failure to reach the database is what this endpoint reports
+        return Response({"status": "degraded", "database": "unavailable"}, status_code=503)
+    return Response({"status": "ok", "database": "ok"})
+
+
+def create_app() -> Litestar:
+    """Build the application."""
+    logging.getLogger("volunteers").setLevel(logging.INFO)
+    public_api = Router(path="/api/v1", route_handlers=[LoginController])
+    staff_api = Router(
+        path="/api/v1",
+        route_handlers=API_CONTROLLERS,
+        middleware=[DefineMiddleware(BearerAuthentication)],
+        guards=[read_only_officials],
+        dependencies={"caller": Provide(current_caller, sync_to_thread=False)},
+    )
+    return Litestar(
+        route_handlers=[health, public_api, staff_api],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=1024 * 1024,
+        openapi_config=OpenAPIConfig(
+            title="volunteers",
+            version="1.0.0",
+            description="志愿服务与新时代文明实践登记系统 API",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+    )

@@ -1,0 +1,226 @@
+"""Domain errors and their one mapping to RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import asyncpg
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+log = logging.getLogger("volunteers")
+
+FIELD_LABELS = {
+    "name": "名称/姓名",
+    "phone": "手机号",
+    "id_number": "身份证号",
+    "birth_date": "出生日期",
+    "gender": "性别",
+    "registered_on": "注册日期",
+    "guardian": "监护人",
+    "area_code": "所属区域",
+    "parent_code": "上级区域",
+    "code": "编码",
+    "level": "层级",
+    "sponsor": "发起单位",
+    "founded_on": "成立日期",
+    "starts_at": "开始时间",
+    "ends_at": "结束时间",
+    "capacity": "人数上限",
+    "category": "活动类别",
+    "venue_id": "阵地",
+    "team_ids": "服务队",
+    "volunteer_id": "志愿者",
+    "role": "角色",
+    "username": "用户名",
+    "password": "密码",
+    "resident_population": "常住人口",
+}
+
+
+def field_label(field: str) -> str:
+    """The Chinese label staff see for an API field name."""
+    return FIELD_LABELS.get(field.split(".")[0], field)
+
+
+class DomainError(Exception):
+    """A refusal with a stable code, an HTTP status and a message staff can read."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.field = field
+        self.extra = extra or {}
+
+
+class Invalid(DomainError):
+    """Input that breaks a rule (422)."""
+
+    status = 422
+    code = "validation_failed"
+
+
+class NotFound(DomainError):
+    """Missing, or outside the caller's area: the two are indistinguishable (404)."""
+
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    """A write the caller's role or area does not allow (403)."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Unauthorized(DomainError):
+    """No valid token (401)."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Conflict(DomainError):
+    """A duplicate, or a change the current state does not allow (409)."""
+
+    status = 409
+    code = "conflict"
+
+
+class Unavailable(DomainError):
+    """The database cannot be reached right now (503)."""
+
+    status = 503
+    code = "database_unavailable"
+
+
+# Constraint name -> (status, code, field, Chinese message); names are set in the tables.
+CONSTRAINT_MESSAGES: dict[str, tuple[int, str, str | None, str]] = {}
+
+
+def register_constraint(name: str, status: int, code: str, field: str | None, message: str) -> None:
+    """Say how a violated database constraint reads to staff."""
+    CONSTRAINT_MESSAGES[name] = (status, code, field, message)
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, Any]]:
+    """An RFC 9457 problem-details response."""
+    body: dict[str, Any] = {
+        "type": f"urn:volunteers:problem:{code}",
+        "title": code.replace("_", " "),
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    if field:
+        body["field"] = field
+    body.update(extra or {})
+    return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def _domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    return problem(exc.status, exc.code, exc.message, field=exc.field, extra=exc.extra)
+
+
+_AT = re.compile(r"at `\$\.?([^`]*)`")
+
+
+def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        message = str(item.get("message", ""))
+        located = _AT.search(message)
+        field = located.group(1) if located else str(item.get("key", ""))
+        errors.append(
+            {
+                "field": field,
+                "code": "invalid_field",
+                "message": f"{field_label(field)}（{field}）格式不正确：{message}",
+            }
+        )
+    detail = "请求内容格式不正确" if not errors else "；".join(e["message"] for e in errors)
+    return problem(400, "invalid_request", detail, extra={"errors": errors})
+
+
+_HTTP_CODES = {
+    400: ("invalid_request", "请求格式不正确"),
+    401: ("unauthorized", "请先登录"),
+    403: ("forbidden", "没有权限"),
+    404: ("not_found", "找不到该资源"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试"),
+}
+
+
+def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    if status >= 500:
+        return _internal(_, exc)
+    code, message = _HTTP_CODES.get(status, ("client_error", "请求有误"))
+    return problem(status, code, message, headers=exc.headers)
+
+
+def _postgres(_: Request[Any, Any, Any], exc: asyncpg.PostgresError) -> Response[dict[str, Any]]:
+    constraint = getattr(exc, "constraint_name", None) or ""
+    if constraint in CONSTRAINT_MESSAGES:
+        status, code, field, message = CONSTRAINT_MESSAGES[constraint]
+        return problem(status, code, message, field=field)
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return problem(409, "duplicate", "记录已存在，不能重复添加")
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return problem(409, "in_use", "关联的记录不存在或仍被引用")
+    if isinstance(exc, asyncpg.CheckViolationError | asyncpg.NotNullViolationError):
+        return problem(422, "validation_failed", "数据不符合规则")
+    if isinstance(exc, asyncpg.DataError):
+        return problem(400, "invalid_input", "输入的数据无法识别（超出范围或包含非法字符）")
+    if isinstance(exc, asyncpg.exceptions.InternalClientError | asyncpg.CannotConnectNowError):
+        return problem(503, "database_unavailable", "数据库暂时不可用，请稍后重试")
+    return _internal(_, exc)
+
+
+def _connection_lost(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return problem(503, "database_unavailable", "数据库暂时不可用，请稍后重试", headers={"Retry-After": "5"})
+
+
+def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500, "internal_error", "服务器内部错误，已记录，请稍后重试")
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    DomainError: _domain,
+    ValidationException: _validation,
+    HTTPException: _http,
+    asyncpg.PostgresError: _postgres,
+    asyncpg.InterfaceError: _connection_lost,
+    ConnectionError: _connection_lost,
+    OSError: _connection_lost,
+    TimeoutError: _connection_lost,
+    Exception: _internal,
+}

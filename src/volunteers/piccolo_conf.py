@@ -1,0 +1,16 @@
+"""Piccolo configuration: the engine and one app per domain folder."""
+
+import os
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+
+DB = PostgresEngine(config={"dsn": os.environ.get("DATABASE_URL", "")})
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "volunteers.areas.piccolo_app",
+        "volunteers.auth.piccolo_app",
+        "volunteers.audit.piccolo_app",
+    ]
+)
