@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,19 +16,18 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Response
 
 from volunteers import db
-from volunteers.areas.routes import AreaController
-from volunteers.audit.routes import AuditController
 from volunteers.auth.access import BearerAuthentication, current_caller, read_only_officials
-from volunteers.auth.routes import LoginController, SessionController, UserController
+from volunteers.auth.routes import LoginController
 from volunteers.errors import EXCEPTION_HANDLERS
 from volunteers.settings import get_settings
 
-API_CONTROLLERS: list[Any] = [
-    SessionController,
-    UserController,
-    AreaController,
-    AuditController,
-]
+# Each domain's routes.py lists its staff-API controllers in CONTROLLERS.
+DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "audit")
+
+
+def api_controllers() -> list[Any]:
+    """Every staff-API controller, domain by domain."""
+    return [c for domain in DOMAINS for c in import_module(f"volunteers.{domain}.routes").CONTROLLERS]
 
 
 @asynccontextmanager
@@ -58,7 +58,7 @@ def create_app() -> Litestar:
     public_api = Router(path="/api/v1", route_handlers=[LoginController])
     staff_api = Router(
         path="/api/v1",
-        route_handlers=API_CONTROLLERS,
+        route_handlers=api_controllers(),
         middleware=[DefineMiddleware(BearerAuthentication)],
         guards=[read_only_officials],
         dependencies={"caller": Provide(current_caller, sync_to_thread=False)},

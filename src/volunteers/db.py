@@ -132,7 +132,7 @@ async def migrate() -> None:
         raise RuntimeError(f"migrations failed: {result.message}")
 
 
-SEEDS: list[str] = []
+SEEDS = ["seed/categories"]
 
 
 async def seed(conn: asyncpg.Connection[Any]) -> None:

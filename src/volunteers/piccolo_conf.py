@@ -12,5 +12,9 @@ APP_REGISTRY = AppRegistry(
         "volunteers.areas.piccolo_app",
         "volunteers.auth.piccolo_app",
         "volunteers.audit.piccolo_app",
+        "volunteers.people.piccolo_app",
+        "volunteers.teams.piccolo_app",
+        "volunteers.venues.piccolo_app",
+        "volunteers.activities.piccolo_app",
     ]
 )

@@ -57,3 +57,6 @@ class AreaController(Controller):
     @get("/{code:str}/population", summary="Population rows of an area")
     async def populations(self, caller: Caller, code: CodePath) -> list[PopulationOut]:
         return await service.list_populations(caller, code)
+
+
+CONTROLLERS = [AreaController]

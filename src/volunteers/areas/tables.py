@@ -26,7 +26,7 @@ class AreaPopulation(Table):
     """Resident population (常住人口) of an area for one year, with its source."""
 
     id = Serial(primary_key=True)
-    area = ForeignKey(Area, on_delete=OnDelete.cascade, index=True)
+    area = ForeignKey(Area, on_delete=OnDelete.cascade, index=True, null=False)
     year = Integer()
     resident_population = Integer()
     source = Varchar(length=200)

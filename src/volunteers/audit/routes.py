@@ -30,3 +30,6 @@ class AuditController(Controller):
     ) -> AuditPage:
         rows, total = await service.list_entries(caller, entity=entity, entity_id=entity_id, limit=limit, offset=offset)
         return AuditPage(items=msgspec.convert(rows, list[AuditOut]), total=total)
+
+
+CONTROLLERS = [AuditController]

@@ -55,3 +55,6 @@ class UserController(Controller):
     @patch("/{user_id:int}", summary="Change password, role or active flag")
     async def update(self, caller: Caller, user_id: PathId, data: UserPatch) -> UserOut:
         return await service.update_user(caller, user_id, data)
+
+
+CONTROLLERS = [SessionController, UserController]

@@ -30,7 +30,7 @@ class StaffSession(Table):
     """A bearer token, stored only as its SHA-256; revoked by setting `revoked_at`."""
 
     id = Serial(primary_key=True)
-    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True, null=False)
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()

@@ -1,0 +1,5 @@
+"""HTTP routes for activities."""
+
+from typing import Any
+
+CONTROLLERS: list[Any] = []

@@ -1,0 +1,5 @@
+"""HTTP routes for people."""
+
+from typing import Any
+
+CONTROLLERS: list[Any] = []

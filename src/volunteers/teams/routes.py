@@ -1,0 +1,5 @@
+"""HTTP routes for teams."""
+
+from typing import Any
+
+CONTROLLERS: list[Any] = []

@@ -1,0 +1,5 @@
+"""HTTP routes for venues."""
+
+from typing import Any
+
+CONTROLLERS: list[Any] = []
