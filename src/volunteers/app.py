@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from importlib import import_module
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import import_module
 from typing import Any
 
 from litestar import Litestar, Router, get

@@ -3,7 +3,6 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-
 ID = "2026-11-27T02:24:11:999999"
 VERSION = "1.38.0"
 DESCRIPTION = "At most one open membership per volunteer and team."
