@@ -23,7 +23,7 @@ from volunteers import db
 from volunteers.app import create_app
 from volunteers.settings import get_settings
 
-TEST_DATABASE = "volunteers_test"
+TEST_DATABASE = f"volunteers_test_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +62,9 @@ async def database() -> AsyncIterator[str]:
     db.configure(dsn)
     await db.migrate()
     yield dsn
+    admin = await asyncpg.connect(server_dsn)
+    await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
+    await admin.close()
 
 
 @pytest.fixture

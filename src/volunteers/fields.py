@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from litestar.params import Parameter
 from msgspec import Meta
@@ -18,3 +20,11 @@ Count = Annotated[int, Meta(ge=0, le=2**31 - 1)]
 Limit = Annotated[int, Parameter(ge=1, le=500, default=50, description="page size")]
 Offset = Annotated[int, Parameter(ge=0, le=10_000_000, default=0, description="rows to skip")]
 PathId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+
+# The district keeps local time; dates ("today", registered_on, as_of) are Beijing dates.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Today's date in the district."""
+    return datetime.now(LOCAL_TZ).date()
