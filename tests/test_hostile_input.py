@@ -1,0 +1,79 @@
+"""Malformed, oversized and hostile input gets a 4xx problem, never a 500, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import World
+
+AREA = {"code": "C13", "name": "东三社区", "level": "community", "parent_code": "S1"}
+
+BAD_BODIES = [
+    b"{not json",
+    b"[]",
+    b"null",
+    b'"a string"',
+    b'{"code": 1, "name": "x", "level": "community", "parent_code": "S1"}',
+    b'{"code": "C13", "name": "x", "level": "village", "parent_code": "S1"}',
+    b'{"code": "C13", "name": "x", "level": "community", "parent_code": "S1", "extra": true}',
+    b'{"code": "C 13", "name": "x", "level": "community", "parent_code": "S1"}',
+    b'{"code": "C13_%", "name": "x", "level": "community", "parent_code": "S1"}',
+    ('{"code": "C13", "name": "' + "长" * 10_000 + '", "level": "community", "parent_code": "S1"}').encode(),
+    b'{"code": "C13", "name": "\\u0000", "level": "community", "parent_code": "S1"}',
+    b'{"code": "C13", "name": "x", "level": "community", "parent_code": "\'; DROP TABLE area; --"}',
+    b"\xff\xfe\x00garbage",
+]
+
+
+@pytest.mark.parametrize("body", BAD_BODIES)
+async def test_bad_bodies_are_refused_cleanly(world: World, body: bytes) -> None:
+    headers = {**await world.login("staff_s1"), "content-type": "application/json"}
+    response = await world.http.post("/api/v1/areas", content=body, headers=headers)
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == response.status_code
+    assert (await world.get("root", "/api/v1/areas")).json()["total"] == 6
+
+
+async def test_field_errors_name_the_field(world: World) -> None:
+    response = await world.post("staff_s1", "/api/v1/areas", {**AREA, "name": 5})
+    body = response.json()
+    assert response.status_code == 400
+    assert body["errors"][0]["field"] == "name"
+    assert "名称" in body["errors"][0]["message"]
+
+
+async def test_oversized_body_is_413(world: World) -> None:
+    headers = {**await world.login("staff_s1"), "content-type": "application/json"}
+    huge = b'{"code": "C13", "name": "' + b"x" * 2_000_000 + b'"}'
+    response = await world.http.post("/api/v1/areas", content=huge, headers=headers)
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/areas/" + "x" * 5000,
+        "/api/v1/areas?limit=-1",
+        "/api/v1/areas?limit=abc",
+        "/api/v1/areas?limit=100000000000000000000",
+        "/api/v1/areas?offset=-5",
+        "/api/v1/areas?level=village",
+        "/api/v1/areas?parent=%00",
+        "/api/v1/areas/%00",
+        "/api/v1/users/99999999999",
+        "/api/v1/users/-1",
+        "/api/v1/users/abc",
+        "/api/v1/audit?entity_id=" + "9" * 500,
+    ],
+)
+async def test_bad_paths_and_queries_are_4xx(world: World, url: str) -> None:
+    response = await world.get("root", url)
+    assert 400 <= response.status_code < 500, (url, response.status_code, response.text)
+
+
+async def test_population_with_nul_source_is_refused(world: World) -> None:
+    body = {"resident_population": 100, "source": "a\u0000b", "as_of": "2025-12-31"}
+    response = await world.put("root", "/api/v1/areas/S1/population/2025", body)
+    assert response.status_code == 400
+    assert (await world.get("root", "/api/v1/areas/S1/population")).json() == []
