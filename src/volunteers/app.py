@@ -9,6 +9,7 @@ from importlib import import_module
 from typing import Any
 
 from litestar import Litestar, Router, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -18,11 +19,13 @@ from litestar.response import Response
 from volunteers import db
 from volunteers.auth.access import BearerAuthentication, current_caller, read_only_officials
 from volunteers.auth.routes import LoginController
+from volunteers.checkin import routes as checkin_routes
+from volunteers.checkin.limits import ScanLimits
 from volunteers.errors import EXCEPTION_HANDLERS
 from volunteers.settings import get_settings
 
 # Each domain's routes.py lists its staff-API controllers in CONTROLLERS.
-DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "audit")
+DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "audit")
 
 
 def api_controllers() -> list[Any]:
@@ -55,7 +58,7 @@ async def health() -> Response[dict[str, str]]:
 def create_app() -> Litestar:
     """Build the application."""
     logging.getLogger("volunteers").setLevel(logging.INFO)
-    public_api = Router(path="/api/v1", route_handlers=[LoginController])
+    public_api = Router(path="/api/v1", route_handlers=[LoginController, *checkin_routes.PUBLIC_CONTROLLERS])
     staff_api = Router(
         path="/api/v1",
         route_handlers=api_controllers(),
@@ -63,8 +66,10 @@ def create_app() -> Litestar:
         guards=[read_only_officials],
         dependencies={"caller": Provide(current_caller, sync_to_thread=False)},
     )
+    settings = get_settings()
     return Litestar(
         route_handlers=[health, public_api, staff_api],
+        state=State({"scan_limits": ScanLimits(settings.scans_per_client_minute, settings.scans_per_code_minute)}),
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=1024 * 1024,

@@ -122,6 +122,12 @@ async def fetchrow(name: str, *args: Any) -> asyncpg.Record | None:
         return await conn.fetchrow(sql(name), *args)
 
 
+async def execute_script(name: str) -> None:
+    """Run every statement of `sql/{name}.sql` (DDL, functions); used by migrations."""
+    async with connection() as conn:
+        await conn.execute(sql(name))
+
+
 async def migrate() -> None:
     """Apply every pending Piccolo migration."""
     from piccolo.apps.migrations.commands.forwards import run_forwards

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from litestar.params import Parameter
 from msgspec import Meta
+
+from volunteers import clock
 
 ShortText = Annotated[str, Meta(min_length=1, max_length=100)]
 LongText = Annotated[str, Meta(max_length=500)]
@@ -27,4 +29,4 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 def today() -> date:
     """Today's date in the district."""
-    return datetime.now(LOCAL_TZ).date()
+    return clock.now().astimezone(LOCAL_TZ).date()

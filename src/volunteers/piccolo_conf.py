@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "volunteers.teams.piccolo_app",
         "volunteers.venues.piccolo_app",
         "volunteers.activities.piccolo_app",
+        "volunteers.checkin.piccolo_app",
     ]
 )

@@ -1,0 +1,8 @@
+-- Check-in records of one activity, with the volunteer. $1 = activity id.
+SELECT r.id AS record_id, r.volunteer AS volunteer_id, v.volunteer_no, v.name, v.phone,
+       r.started_at AS checked_in_at, r.ended_at AS checked_out_at, r.inside_since IS NOT NULL AS inside,
+       r.minutes, r.source, r.status, r.auto_closed
+FROM service_record r
+JOIN volunteer v ON v.id = r.volunteer
+WHERE r.activity = $1
+ORDER BY r.started_at, r.id

@@ -1,0 +1,1 @@
+"""Check-in by link: codes, scans, service records and hours."""

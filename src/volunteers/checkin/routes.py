@@ -1,0 +1,152 @@
+"""Check-in API: codes, the public scan endpoint, attendance, and service records."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+
+from volunteers.auth.access import Caller
+from volunteers.checkin import records, service
+from volunteers.checkin.limits import ScanLimits
+from volunteers.checkin.schemas import (
+    AttendanceOut,
+    CloseOut,
+    CodeOut,
+    DecisionIn,
+    ManualRecordIn,
+    RecordOut,
+    RecordPage,
+    RegisterIn,
+    ScanIn,
+    ScanOut,
+    StaffScanIn,
+)
+from volunteers.checkin.self_service import register_and_check_in
+from volunteers.fields import Limit, Offset, PathId
+from volunteers.people.identity import normalise_phone
+
+CodePath = Annotated[str, Parameter(min_length=1, max_length=32)]
+
+
+def client_of(request: Request[Any, Any, Any]) -> str:
+    """The caller's address, for rate limits and the scan log."""
+    return request.client.host if request.client else "unknown"
+
+
+async def check_limits(request: Request[Any, Any, Any], code: str, action: str) -> None:
+    """Refuse (and log) a scan over the per-client or per-code limit."""
+    limits: ScanLimits = request.app.state.scan_limits
+    client = client_of(request)
+    if not limits.allow(client, code):
+        await service.log_rate_limited(code, action, client)
+        raise service.ScanRefused({"result": "rate_limited", "action": action})
+
+
+class PublicCheckinController(Controller):
+    """What the volunteer's phone calls: no staff login, a code and a nonce."""
+
+    path = "/checkin"
+    tags = ["check-in"]
+
+    @post("/{code:str}", status_code=200, summary="Check in or out by phone number (no login)")
+    async def scan(self, request: Request[Any, Any, Any], code: CodePath, data: ScanIn) -> ScanOut:
+        await check_limits(request, code, data.action)
+        return await service.record_scan(
+            action=data.action,
+            method="link",
+            code=code,
+            phone=normalise_phone(data.phone),
+            nonce=data.nonce,
+            client=client_of(request),
+        )
+
+    @post("/{code:str}/register", status_code=200, summary="Register on the spot, then check in (no login)")
+    async def register(self, request: Request[Any, Any, Any], code: CodePath, data: RegisterIn) -> ScanOut:
+        await check_limits(request, code, "in")
+        return await register_and_check_in(code, data, client_of(request))
+
+
+class CheckinCodeController(Controller):
+    path = "/activities/{activity_id:int}"
+    tags = ["check-in"]
+
+    @post("/checkin-code", summary="Create or rotate the activity's check-in code (the old one stops at once)")
+    async def rotate(self, caller: Caller, activity_id: PathId) -> CodeOut:
+        return await service.rotate_code(caller, activity_id)
+
+    @get("/checkin-code", summary="The activity's live check-in code and its links")
+    async def show(self, caller: Caller, activity_id: PathId) -> CodeOut:
+        return await service.live_code(caller, activity_id)
+
+    @get("/attendance", summary="Who checked in, who is inside now, counters")
+    async def attendance(self, caller: Caller, activity_id: PathId) -> AttendanceOut:
+        return await service.attendance(caller, activity_id)
+
+    @post("/attendance", status_code=200, summary="Check a volunteer in or out by hand (method staff, with reason)")
+    async def staff_scan(
+        self, request: Request[Any, Any, Any], caller: Caller, activity_id: PathId, data: StaffScanIn
+    ) -> ScanOut:
+        await service.writable_activity(caller, activity_id)
+        await records.require_volunteer_in_scope(caller, data.volunteer_id)
+        return await service.record_scan(
+            action=data.action,
+            method="staff",
+            activity_id=activity_id,
+            volunteer_id=data.volunteer_id,
+            client=client_of(request),
+            staff=caller,
+            reason=data.reason,
+        )
+
+    @post("/close", status_code=200, summary="Close the activity: missing exits closed at its end, pending")
+    async def close(self, caller: Caller, activity_id: PathId) -> CloseOut:
+        return await service.close_activity(caller, activity_id)
+
+
+class ServiceRecordController(Controller):
+    path = "/service-records"
+    tags = ["service records"]
+
+    @post("/", summary="Enter service hours by hand (补录), pending until approved")
+    async def create(self, caller: Caller, data: ManualRecordIn) -> RecordOut:
+        return await records.create_manual(caller, data)
+
+    @get("/", summary="Service records in your subtree")
+    async def index(
+        self,
+        caller: Caller,
+        activity: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
+        volunteer: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
+        status: Literal["pending", "approved", "rejected"] | None = None,
+        source: Literal["checkin", "manual"] | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> RecordPage:
+        items, total = await records.list_records(
+            caller,
+            activity_id=activity,
+            volunteer_id=volunteer,
+            status=status,
+            source=source,
+            limit=limit,
+            offset=offset,
+        )
+        return RecordPage(items=items, total=total)
+
+    @get("/{record_id:int}")
+    async def show(self, caller: Caller, record_id: PathId) -> RecordOut:
+        return await records.get_record(caller, record_id)
+
+    @post("/{record_id:int}/approve", status_code=200)
+    async def approve(self, caller: Caller, record_id: PathId) -> RecordOut:
+        return await records.approve(caller, record_id)
+
+    @post("/{record_id:int}/reject", status_code=200, summary="Reject with a reason")
+    async def reject(self, caller: Caller, record_id: PathId, data: DecisionIn) -> RecordOut:
+        return await records.reject(caller, record_id, data)
+
+
+CONTROLLERS = [CheckinCodeController, ServiceRecordController]
+PUBLIC_CONTROLLERS = [PublicCheckinController]

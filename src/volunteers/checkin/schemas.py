@@ -1,0 +1,130 @@
+"""Request and response bodies for check-in, attendance and service records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct
+
+from volunteers.fields import AreaCode, Id, Phone, Reason, ShortText
+from volunteers.people.schemas import GuardianIn
+
+Nonce = Annotated[str, Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Action = Literal["in", "out"]
+
+
+class CodeOut(Struct):
+    code: str
+    url: str
+    qr_svg_url: str
+    poster_url: str
+    opens_at: datetime
+    closes_at: datetime
+
+
+class ScanIn(Struct, forbid_unknown_fields=True):
+    phone: Phone
+    nonce: Nonce
+    action: Action = "in"
+    name: ShortText | None = None
+
+
+class RegisterIn(Struct, forbid_unknown_fields=True):
+    """On-the-spot registration on the check-in page, followed by a check-in."""
+
+    name: ShortText
+    phone: Phone
+    area_code: AreaCode
+    nonce: Nonce
+    consent: bool
+    birth_date: date | None = None
+    guardian: GuardianIn | None = None
+
+
+class ScanOut(Struct, omit_defaults=True):
+    result: str
+    action: str
+    at: datetime
+    volunteer_no: str | None = None
+    volunteer_name: str | None = None
+    activity_title: str | None = None
+    minutes: int | None = None
+    hours: float | None = None
+    replayed: bool = False
+
+
+class StaffScanIn(Struct, forbid_unknown_fields=True):
+    volunteer_id: Id
+    action: Action
+    reason: Reason
+
+
+class AttendanceRow(Struct):
+    record_id: int
+    volunteer_id: int
+    volunteer_no: str
+    name: str
+    phone: str
+    checked_in_at: datetime
+    checked_out_at: datetime | None
+    inside: bool
+    minutes: int
+    hours: float
+    source: str
+    status: str
+    auto_closed: bool
+
+
+class AttendanceCounters(Struct):
+    checked_in: int
+    inside_now: int
+    checked_out: int
+    capacity: int | None
+
+
+class AttendanceOut(Struct):
+    activity_id: int
+    counters: AttendanceCounters
+    items: list[AttendanceRow]
+
+
+class CloseOut(Struct):
+    activity_id: int
+    auto_closed: int
+    status: str
+
+
+class ManualRecordIn(Struct, forbid_unknown_fields=True):
+    volunteer_id: Id
+    activity_id: Id
+    started_at: datetime
+    ended_at: datetime
+    reason: Reason
+
+
+class DecisionIn(Struct, forbid_unknown_fields=True):
+    reason: Reason | None = None
+
+
+class RecordOut(Struct):
+    id: int
+    volunteer_id: int
+    volunteer_no: str
+    activity_id: int
+    area_code: str
+    service_date: date
+    source: str
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    minutes: int
+    hours: float
+    auto_closed: bool
+    corrects: int | None
+    reason: str | None
+
+
+class RecordPage(Struct):
+    items: list[RecordOut]
+    total: int
