@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Router, get
@@ -14,15 +15,20 @@ from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Response
+from litestar.template.config import TemplateConfig
 
 from volunteers import db
 from volunteers.auth.access import BearerAuthentication, current_caller, read_only_officials
 from volunteers.auth.routes import LoginController
+from volunteers.checkin import pages as checkin_pages
 from volunteers.checkin import routes as checkin_routes
 from volunteers.checkin.limits import ScanLimits
 from volunteers.errors import EXCEPTION_HANDLERS
 from volunteers.settings import get_settings
+
+TEMPLATES = Path(__file__).parent / "web" / "templates"
 
 # Each domain's routes.py lists its staff-API controllers in CONTROLLERS.
 DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "audit")
@@ -68,7 +74,8 @@ def create_app() -> Litestar:
     )
     settings = get_settings()
     return Litestar(
-        route_handlers=[health, public_api, staff_api],
+        route_handlers=[health, public_api, staff_api, *checkin_pages.PAGES],
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         state=State({"scan_limits": ScanLimits(settings.scans_per_client_minute, settings.scans_per_code_minute)}),
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -38,6 +38,18 @@ FIELD_LABELS = {
     "username": "用户名",
     "password": "密码",
     "resident_population": "常住人口",
+    "joined_on": "加入日期",
+    "left_on": "退出日期",
+    "categories": "服务类别",
+    "status": "状态",
+    "nonce": "提交编号",
+    "action": "签到/签退",
+    "reason": "原因",
+    "started_at": "开始时间",
+    "activity_id": "活动",
+    "title": "标题",
+    "kind": "类型",
+    "address": "地址",
 }
 
 

@@ -1,0 +1,218 @@
+"""The volunteer's phone pages and the printable poster: plain HTML forms, no script, no CDN."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import segno
+from litestar import Controller, Request, get, post
+from litestar.response import Response, Template
+
+from volunteers import db
+from volunteers.checkin import service
+from volunteers.checkin.routes import CodePath, check_limits, client_of
+from volunteers.checkin.schemas import RegisterIn, ScanIn, ScanOut
+from volunteers.checkin.self_service import register_and_check_in
+from volunteers.errors import Invalid
+from volunteers.fields import LOCAL_TZ, today
+from volunteers.people.identity import normalise_phone
+
+Page = Template | Response[Any]
+
+HEADLINES = {
+    "unknown_code": ("签到链接无效", "请向工作人员确认二维码。"),
+    "revoked": ("链接已失效", "请扫描现场最新的二维码。"),
+    "cancelled": ("活动已取消", "本次活动已取消，感谢您的关注。"),
+    "closed": ("签到已结束", "签到已于 {closes} 截止。如需补录时长，请联系工作人员。"),
+    "not_open_yet": ("签到尚未开始", "签到将于 {opens} 开放，请稍后再扫码。"),
+    "already_checked_in": ("您已签到", "签到时间 {at}。离开时请再次扫码签退。"),
+    "not_checked_in": ("您还没有签到", "请先签到，离开时再签退。"),
+    "unknown_volunteer": ("没有找到该手机号", "请确认手机号是否正确；第一次参加请点“签到”登记。"),
+    "rate_limited": ("操作过于频繁", "请稍等一分钟再试。"),
+}
+
+
+def clock_time(moment: datetime | str | None) -> str:
+    """14:02, or 3月5日 14:02 when it is not today (Beijing time)."""
+    if moment is None:
+        return ""
+    local = (datetime.fromisoformat(moment) if isinstance(moment, str) else moment).astimezone(LOCAL_TZ)
+    return local.strftime("%H:%M") if local.date() == today() else f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def span(start: datetime, end: datetime) -> str:
+    """3月5日 14:00–17:00 (Beijing time)."""
+    a, b = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+    head = f"{a.month}月{a.day}日 {a:%H:%M}"
+    return f"{head}–{b:%H:%M}" if a.date() == b.date() else f"{head} – {b.month}月{b.day}日 {b:%H:%M}"
+
+
+def result_page(
+    outcome: str, answer: dict[str, Any], code: str, title: str | None = None, status: int = 200
+) -> Template:
+    """The plain-words answer to a scan."""
+    headline, detail = HEADLINES[outcome]
+    times = {k: clock_time(answer.get(k)) for k in ("at", "opens", "closes")}
+    times["opens"] = clock_time(answer.get("opens_at"))
+    times["closes"] = clock_time(answer.get("closes_at"))
+    context = {"headline": headline, "detail": detail.format(**times), "ok": False, "code": code, "title": title}
+    return Template("result.html", context=context, status_code=status)
+
+
+def success_page(answer: ScanOut, code: str) -> Template:
+    if answer.action == "in":
+        headline, detail = (
+            "签到成功",
+            f"{answer.volunteer_name}，{clock_time(answer.at)} 已签到。离开时请再次扫码签退。",
+        )
+    else:
+        minutes = answer.minutes or 0
+        headline, detail = "签退成功", f"本次服务记录 {minutes // 60} 小时 {minutes % 60} 分钟。谢谢您的付出！"
+    context = {
+        "headline": headline,
+        "detail": detail,
+        "ok": True,
+        "code": code,
+        "title": answer.activity_title,
+        "volunteer_no": answer.volunteer_no,
+    }
+    return Template("result.html", context=context)
+
+
+async def known_activity(code: str) -> dict[str, Any] | Template:
+    """The activity behind a live code, or the page explaining why there is none."""
+    row = await service.activity_by_code(code)
+    if row is None:
+        return result_page("unknown_code", {}, "", status=404)
+    if row["revoked_at"] is not None:
+        return result_page("revoked", {}, "", title=row["title"], status=410)
+    return row
+
+
+def form_page(
+    row: dict[str, Any], code: str, *, phone: str = "", error: str | None = None, status: int = 200
+) -> Template:
+    """The phone-number form, with a fresh nonce."""
+    opens, closes = service.window(row)
+    notice = "活动已取消" if row["status"] == "cancelled" else None
+    context = {
+        "activity": row,
+        "code": code,
+        "nonce": secrets.token_urlsafe(16),
+        "phone": phone,
+        "error": error,
+        "when": span(row["starts_at"], row["ends_at"]),
+        "opens": clock_time(opens),
+        "closes": clock_time(closes),
+        "notice": notice,
+    }
+    return Template("checkin.html", context=context, status_code=status)
+
+
+async def register_page(
+    row: dict[str, Any], code: str, form: dict[str, str], *, error: str | None = None, status: int = 200
+) -> Template:
+    """The on-the-spot registration form."""
+    district = row["area_path"].split("/")[1]
+    communities = await db.fetch("checkin/communities", f"/{district}/%")
+    context = {
+        "activity": row,
+        "code": code,
+        "nonce": secrets.token_urlsafe(16),
+        "form": form,
+        "error": error,
+        "communities": [dict(c) for c in communities],
+    }
+    return Template("register.html", context=context, status_code=status)
+
+
+def _form_fields(form: Any, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: str(form.get(name, ""))[:200] for name in names}
+
+
+class CheckinPages(Controller):
+    path = "/c"
+    include_in_schema = False
+
+    @get("/{code:str}")
+    async def show(self, code: CodePath) -> Page:
+        row = await known_activity(code)
+        return row if isinstance(row, Template) else form_page(row, code)
+
+    @post("/{code:str}", status_code=200)
+    async def submit(self, request: Request[Any, Any, Any], code: CodePath) -> Page:
+        row = await known_activity(code)
+        if isinstance(row, Template):
+            return row
+        fields = _form_fields(await request.form(), ("phone", "nonce", "action"))
+        try:
+            scan = msgspec.convert(fields, ScanIn)
+            phone = normalise_phone(scan.phone)
+        except (msgspec.ValidationError, Invalid):
+            return form_page(row, code, phone=fields["phone"], error="请输入 11 位手机号，例如 13800138000", status=422)
+        try:
+            await check_limits(request, code, scan.action)
+            answer = await service.record_scan(
+                action=scan.action, method="link", code=code, phone=phone, nonce=scan.nonce, client=client_of(request)
+            )
+        except service.ScanRefused as refused:
+            if refused.code == "unknown_volunteer" and scan.action == "in":
+                return await register_page(row, code, {"phone": phone})
+            return result_page(refused.code, refused.answer, code, title=row["title"], status=refused.status)
+        return success_page(answer, code)
+
+    @post("/{code:str}/register", status_code=200)
+    async def register(self, request: Request[Any, Any, Any], code: CodePath) -> Page:
+        row = await known_activity(code)
+        if isinstance(row, Template):
+            return row
+        names = ("name", "phone", "area_code", "birth_date", "guardian_name", "guardian_phone", "consent", "nonce")
+        form = _form_fields(await request.form(), names)
+        guardian = {"name": form["guardian_name"], "phone": form["guardian_phone"], "consent_on": today().isoformat()}
+        raw = {
+            "name": form["name"].strip(),
+            "phone": form["phone"],
+            "area_code": form["area_code"],
+            "nonce": form["nonce"],
+            "consent": form["consent"] == "yes",
+            "birth_date": form["birth_date"] or None,
+            "guardian": guardian if form["guardian_name"].strip() else None,
+        }
+        try:
+            data = msgspec.convert(raw, RegisterIn)
+            await check_limits(request, code, "in")
+            answer = await register_and_check_in(code, data, client_of(request))
+        except msgspec.ValidationError:
+            return await register_page(row, code, form, error="请完整填写姓名、手机号、居住社区和出生日期", status=422)
+        except Invalid as invalid:
+            return await register_page(row, code, form, error=invalid.message, status=422)
+        except service.ScanRefused as refused:
+            return result_page(refused.code, refused.answer, code, title=row["title"], status=refused.status)
+        return success_page(answer, code)
+
+    @get("/{code:str}/qr.svg")
+    async def qr(self, code: CodePath) -> Response[bytes]:
+        row = await service.activity_by_code(code)
+        if row is None or row["revoked_at"] is not None:
+            return Response(b"", status_code=404, media_type="image/svg+xml")
+        return Response(qr_svg(service.code_links(code, row).url).encode(), media_type="image/svg+xml")
+
+    @get("/{code:str}/poster")
+    async def poster(self, code: CodePath) -> Page:
+        row = await known_activity(code)
+        if isinstance(row, Template):
+            return row
+        url = service.code_links(code, row).url
+        context = {"activity": row, "when": span(row["starts_at"], row["ends_at"]), "qr_svg": qr_svg(url), "url": url}
+        return Template("poster.html", context=context)
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of `url` as an inline SVG (segno; medium error correction survives a creased poster)."""
+    return str(segno.make(url, error="m", micro=False).svg_inline(scale=10, border=2))
+
+
+PAGES = [CheckinPages]
