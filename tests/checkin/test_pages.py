@@ -43,11 +43,17 @@ async def test_form_post_checks_in_and_a_double_tap_changes_nothing(world: World
 async def test_unknown_phone_is_offered_registration(world: World, frozen: Clock) -> None:
     code = await issue_code(world, await make_activity())
     page = await world.http.get(f"/c/{code}")
-    offered = await world.http.post(f"/c/{code}", data={"phone": "13612345678", "nonce": hidden_nonce(page.text), "action": "in"})
+    offered = await world.http.post(
+        f"/c/{code}", data={"phone": "13612345678", "nonce": hidden_nonce(page.text), "action": "in"}
+    )
     assert "第一次参加" in offered.text and "东街道 · 东一社区" in offered.text and "西街道 · 西一社区" in offered.text
     form = {
-        "name": "李雷", "phone": "13612345678", "area_code": "C12", "birth_date": "1990-05-01",
-        "consent": "yes", "nonce": hidden_nonce(offered.text),
+        "name": "李雷",
+        "phone": "13612345678",
+        "area_code": "C12",
+        "birth_date": "1990-05-01",
+        "consent": "yes",
+        "nonce": hidden_nonce(offered.text),
     }
     done = await world.http.post(f"/c/{code}/register", data=form)
     assert "签到成功" in done.text and "李*" in done.text
@@ -74,7 +80,9 @@ async def test_refusals_in_plain_words(world: World, frozen: Clock) -> None:
     code = await issue_code(world, activity)
     volunteer = await make_volunteer()
     frozen.set(START - timedelta(hours=1))
-    early = await world.http.post(f"/c/{code}", data={"phone": volunteer["phone"], "nonce": "nonce-early-1", "action": "in"})
+    early = await world.http.post(
+        f"/c/{code}", data={"phone": volunteer["phone"], "nonce": "nonce-early-1", "action": "in"}
+    )
     assert "签到尚未开始" in early.text and "13:30" in early.text
     revoked = await world.http.get(f"/c/{old}")
     assert revoked.status_code == 410 and "链接已失效" in revoked.text
@@ -89,7 +97,9 @@ async def test_checkout_page_shows_hours(world: World, frozen: Clock) -> None:
     volunteer = await make_volunteer()
     await world.http.post(f"/c/{code}", data={"phone": volunteer["phone"], "nonce": "nonce-in-0001", "action": "in"})
     frozen.set(START + timedelta(hours=2, minutes=15))
-    out = await world.http.post(f"/c/{code}", data={"phone": volunteer["phone"], "nonce": "nonce-out-001", "action": "out"})
+    out = await world.http.post(
+        f"/c/{code}", data={"phone": volunteer["phone"], "nonce": "nonce-out-001", "action": "out"}
+    )
     assert "签退成功" in out.text and "2 小时 15 分钟" in out.text
 
 
