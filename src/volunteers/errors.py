@@ -50,6 +50,9 @@ FIELD_LABELS = {
     "title": "标题",
     "kind": "类型",
     "address": "地址",
+    "consent_on": "同意日期",
+    "on": "日期",
+    "q": "搜索词",
 }
 
 

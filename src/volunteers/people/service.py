@@ -1,0 +1,477 @@
+"""Rules for registering volunteers, changing them, and finding them.
+
+Status: active → suspended → active (reinstate), and active/suspended → withdrawn.
+Withdrawal is final: a withdrawn record cannot be edited, suspended or withdrawn again;
+only `reinstate` brings it back (to active, clearing the suspension and withdrawal dates;
+the audit trail keeps them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, Literal
+
+import asyncpg
+import msgspec
+from msgspec import UNSET
+from piccolo.custom_types import Combinable
+
+from volunteers import audit, db
+from volunteers.areas import area_by_code, area_for_write
+from volunteers.areas.tables import Area
+from volunteers.auth.access import Caller
+from volunteers.errors import Conflict, Invalid, NotFound
+from volunteers.fields import today
+from volunteers.people.identity import (
+    IdFacts,
+    encrypt_id_number,
+    id_number_hash,
+    mask_id_number,
+    mask_phone,
+    normalise_phone,
+    validate_id_number,
+)
+from volunteers.people.schemas import GuardianIn, GuardianOut, VolunteerIn, VolunteerOut, VolunteerPatch
+from volunteers.people.tables import Volunteer
+from volunteers.settings import get_settings
+
+StatusAction = Literal["suspend", "withdraw", "reinstate"]
+
+_COLUMNS = (
+    Volunteer.id,
+    Volunteer.volunteer_no,
+    Volunteer.name,
+    Volunteer.phone,
+    Volunteer.id_number_masked,
+    Volunteer.gender,
+    Volunteer.birth_date,
+    Volunteer.area.as_alias("area_id"),
+    Volunteer.area.code.as_alias("area_code"),
+    Volunteer.area.path.as_alias("area_path"),
+    Volunteer.registered_on,
+    Volunteer.status,
+    Volunteer.suspended_on,
+    Volunteer.withdrawn_on,
+    Volunteer.consent_on,
+    Volunteer.guardian_name,
+    Volunteer.guardian_phone,
+    Volunteer.guardian_consent_on,
+    Volunteer.self_registered,
+)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Unique constraint (as named in the database) -> the field, code and message staff see.
+_DUPLICATES = {
+    "volunteer_phone_key": ("phone", "duplicate_phone", "该手机号已登记为志愿者，不能重复登记"),
+    "volunteer_id_number_hash_key": ("id_number", "duplicate_id_number", "该身份证号已登记为志愿者，不能重复登记"),
+}
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+
+def to_out(row: dict[str, Any], *, mask_phones: bool = False) -> VolunteerOut:
+    """The response body for a volunteer row; officials get masked phones."""
+    show = mask_phone if mask_phones else str
+    guardian = None
+    if row["guardian_name"] is not None:
+        guardian = GuardianOut(
+            name=row["guardian_name"], phone=show(row["guardian_phone"]), consent_on=row["guardian_consent_on"]
+        )
+    return VolunteerOut(
+        id=row["id"],
+        volunteer_no=row["volunteer_no"],
+        name=row["name"],
+        phone=show(row["phone"]),
+        id_number=row["id_number_masked"],
+        gender=row["gender"],
+        birth_date=row["birth_date"],
+        area_code=row["area_code"],
+        registered_on=row["registered_on"],
+        status=row["status"],
+        suspended_on=row["suspended_on"],
+        withdrawn_on=row["withdrawn_on"],
+        consent_on=row["consent_on"],
+        guardian=guardian,
+        self_registered=row["self_registered"],
+    )
+
+
+def _masks_phones(caller: Caller | None) -> bool:
+    return caller is not None and caller.role == "official"
+
+
+async def _row(volunteer_id: int, *, lock: bool = False) -> dict[str, Any] | None:
+    query = Volunteer.select(*_COLUMNS).where(Volunteer.id == volunteer_id)
+    if lock:
+        query = query.lock_rows(of=(Volunteer,))
+    row: dict[str, Any] | None = await query.first()
+    return row
+
+
+async def get_volunteer(caller: Caller, volunteer_id: int) -> VolunteerOut:
+    """One volunteer in the caller's subtree."""
+    row = await _row(volunteer_id)
+    if row is None or not caller.covers(row["area_path"]):
+        raise NotFound("志愿者不存在")
+    return to_out(row, mask_phones=_masks_phones(caller))
+
+
+async def find_by_phone(phone: str) -> dict[str, Any] | None:
+    """The volunteer with this mobile number (any format `normalise_phone` accepts), or None."""
+    try:
+        normalised = normalise_phone(phone)
+    except Invalid:
+        return None
+    row = await db.fetchrow("people/by_phone", normalised)
+    return dict(row) if row is not None else None
+
+
+async def list_volunteers(
+    caller: Caller, *, q: str | None, area: str | None, status: str | None, limit: int, offset: int
+) -> tuple[list[VolunteerOut], int]:
+    """Volunteers in the caller's subtree, optionally in one area's subtree, of one status, matching `q`."""
+    where: Combinable = Volunteer.area.path.like(caller.scope_prefix)
+    if area is not None:
+        chosen = await Area.select(Area.path).where(Area.code == area).first()
+        if chosen is None:
+            return [], 0
+        where = where & Volunteer.area.path.like(f"{chosen['path']}%")
+    if status is not None:
+        where = where & (Volunteer.status == status)
+    if q is not None and q.strip():
+        where = where & _matching(q.strip())
+    rows = await Volunteer.select(*_COLUMNS).where(where).order_by(Volunteer.id).limit(limit).offset(offset)
+    mask = _masks_phones(caller)
+    return [to_out(r, mask_phones=mask) for r in rows], await Volunteer.count().where(where)
+
+
+def _matching(term: str) -> Combinable:
+    """Name (substring), phone (prefix of ≥ 3 digits), volunteer number or ID number (exact)."""
+    if _CONTROL.search(term):
+        raise Invalid("搜索词（q）不能包含控制字符", field="q", code="invalid_query")
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    condition: Combinable = Volunteer.name.ilike(f"%{escaped}%") | (Volunteer.volunteer_no == term.upper())
+    digits = re.sub(r"[\s-]", "", term).removeprefix("+86")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if digits.isascii() and digits.isdigit() and 3 <= len(digits) <= 11:
+        condition = condition | Volunteer.phone.like(f"{digits}%")
+    if len(term) == 18:
+        condition = condition | (Volunteer.id_number_hash == id_number_hash(term))
+    return condition
+
+
+# ---- rules shared by create and update ---------------------------------------------------
+
+
+def _check_name(name: str, field: str = "name") -> str:
+    cleaned = name.strip()
+    if not cleaned or _CONTROL.search(cleaned):
+        raise Invalid(f"姓名（{field}）不能为空，也不能包含控制字符", field=field, code="invalid_name")
+    return cleaned
+
+
+def _not_in_future(day: date, field: str, what: str) -> None:
+    if day > today():
+        raise Invalid(f"{what}（{field}）{day} 晚于今天", field=field, code="date_in_future")
+
+
+def _birth_and_gender(
+    from_id: tuple[date, str] | None, birth_date: date | None, gender: str | None
+) -> tuple[date | None, str | None]:
+    """The ID number is authoritative: given values must agree with it, missing ones come from it."""
+    if from_id is None:
+        return birth_date, gender
+    id_birth, id_gender = from_id
+    if birth_date is not None and birth_date != id_birth:
+        raise Invalid(
+            f"出生日期（birth_date）{birth_date} 与身份证号中的 {id_birth} 不一致",
+            field="birth_date",
+            code="birth_date_mismatch",
+        )
+    if gender is not None and gender != id_gender:
+        label = {"male": "男", "female": "女"}[id_gender]
+        raise Invalid(f"性别（gender）与身份证号（{label}）不一致", field="gender", code="gender_mismatch")
+    return id_birth, id_gender
+
+
+def _age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _check_dates(birth_date: date | None, registered_on: date) -> None:
+    if birth_date is None:
+        return
+    if birth_date.year < 1900:
+        raise Invalid(f"出生日期（birth_date）{birth_date} 不合理", field="birth_date", code="invalid_birth_date")
+    if birth_date > registered_on:
+        raise Invalid(
+            f"出生日期（birth_date）{birth_date} 晚于注册日期 {registered_on}",
+            field="birth_date",
+            code="born_after_registration",
+        )
+
+
+def _check_guardian(guardian: GuardianIn | None, birth_date: date | None, registered_on: date) -> GuardianOut | None:
+    """Minors (by age on registered_on) need a guardian with a name, a phone and a consent date."""
+    under = get_settings().guardian_required_under
+    minor = birth_date is not None and _age_on(birth_date, registered_on) < under
+    if minor and (guardian is None or guardian.consent_on is None):
+        raise Invalid(
+            f"注册时未满 {under} 周岁的志愿者须登记监护人（guardian）的姓名、手机号和同意日期："
+            "不满 14 周岁依《个人信息保护法》第三十一条须取得监护人同意，14–17 周岁按惯例同样需要",
+            field="guardian",
+            code="guardian_required",
+        )
+    if guardian is None:
+        return None
+    if guardian.consent_on is not None:
+        _not_in_future(guardian.consent_on, "guardian.consent_on", "监护人同意日期")
+    return GuardianOut(
+        name=_check_name(guardian.name, "guardian.name"),
+        phone=normalise_phone(guardian.phone, "guardian.phone"),
+        consent_on=guardian.consent_on,
+    )
+
+
+async def _refuse_duplicates(phone: str, id_hash: str | None, except_id: int | None = None) -> None:
+    """A friendly answer before the insert; the unique constraints still decide races."""
+    others: Combinable = Volunteer.id != (except_id or 0)
+    if await Volunteer.exists().where(others & (Volunteer.phone == phone)):
+        raise _duplicate("volunteer_phone_key")
+    if id_hash is not None and await Volunteer.exists().where(others & (Volunteer.id_number_hash == id_hash)):
+        raise _duplicate("volunteer_id_number_hash_key")
+
+
+def _duplicate(constraint: str) -> Conflict:
+    field, code, message = _DUPLICATES[constraint]
+    return Conflict(message, field=field, code=code)
+
+
+@contextmanager
+def _duplicates_as_conflict() -> Iterator[None]:
+    """Turn a lost race on phone or ID number into the same 409 as the friendly check."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as exc:
+        constraint = getattr(exc, "constraint_name", None) or ""
+        if constraint not in _DUPLICATES:
+            raise
+        raise _duplicate(constraint) from None
+
+
+def _identity_columns(facts: IdFacts | None) -> dict[str, Any]:
+    """What is stored of an ID number: ciphertext, keyed hash, masked form (or nothing)."""
+    if facts is None:
+        return {"cipher": None, "hash": None, "masked": None}
+    return {
+        "cipher": encrypt_id_number(facts.number),
+        "hash": id_number_hash(facts.number),
+        "masked": mask_id_number(facts.number),
+    }
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+
+async def register_volunteer(
+    caller: Caller | None, data: VolunteerIn, *, self_registered: bool = False
+) -> VolunteerOut:
+    """Register a volunteer; `caller` None is self-registration (the area must only exist)."""
+    if caller is None:
+        area = await area_by_code(data.area_code)
+    else:
+        area = await area_for_write(caller, data.area_code)
+    name = _check_name(data.name)
+    phone = normalise_phone(data.phone)
+    facts = validate_id_number(data.id_number) if data.id_number is not None else None
+    registered_on = data.registered_on or today()
+    _not_in_future(registered_on, "registered_on", "注册日期")
+    consent_on = data.consent_on or registered_on
+    _not_in_future(consent_on, "consent_on", "同意日期")
+    birth_date, gender = _birth_and_gender(
+        (facts.birth_date, facts.gender) if facts else None, data.birth_date, data.gender
+    )
+    _check_dates(birth_date, registered_on)
+    guardian = _check_guardian(data.guardian, birth_date, registered_on)
+    identity = _identity_columns(facts)
+    await _refuse_duplicates(phone, identity["hash"])
+    with _duplicates_as_conflict():
+        async with Volunteer._meta.db.transaction():
+            inserted = await db.fetchrow(
+                "people/insert_volunteer",
+                name,
+                phone,
+                identity["cipher"],
+                identity["hash"],
+                identity["masked"],
+                gender,
+                birth_date,
+                area["id"],
+                registered_on,
+                consent_on,
+                guardian.name if guardian else None,
+                guardian.phone if guardian else None,
+                guardian.consent_on if guardian else None,
+                self_registered,
+            )
+            assert inserted is not None  # INSERT … RETURNING always yields the row
+            row = await _row(inserted["id"])
+            assert row is not None
+            await audit.record(caller, "create", "volunteer", row["id"], area_id=area["id"], after=to_out(row))
+    return to_out(row, mask_phones=_masks_phones(caller))
+
+
+async def _writable(caller: Caller, volunteer_id: int) -> dict[str, Any]:
+    """The volunteer's row, locked for this transaction; 404 if absent, 403 outside the subtree."""
+    row = await _row(volunteer_id, lock=True)
+    if row is None:
+        raise NotFound("志愿者不存在")
+    caller.require_write(row["area_path"], "该志愿者")
+    return row
+
+
+def _refuse_if_withdrawn(row: dict[str, Any]) -> None:
+    if row["status"] == "withdrawn":
+        raise Conflict(
+            f"该志愿者已于 {row['withdrawn_on']} 退出，须先恢复（reinstate）才能修改",
+            field="status",
+            code="volunteer_withdrawn",
+        )
+
+
+async def update_volunteer(caller: Caller, volunteer_id: int, data: VolunteerPatch) -> VolunteerOut:
+    """Change the fields sent, with the same rules as registration."""
+    with _duplicates_as_conflict():
+        async with Volunteer._meta.db.transaction():
+            before = await _writable(caller, volunteer_id)
+            _refuse_if_withdrawn(before)
+            changes = await _patched_columns(caller, before, data)
+            await Volunteer.update(changes).where(Volunteer.id == volunteer_id)
+            after = await _row(volunteer_id)
+            assert after is not None
+            await audit.record(
+                caller,
+                "update",
+                "volunteer",
+                volunteer_id,
+                area_id=after["area_id"],
+                before=to_out(before),
+                after=to_out(after),
+            )
+    return to_out(after, mask_phones=_masks_phones(caller))
+
+
+async def _patched_columns(caller: Caller, row: dict[str, Any], data: VolunteerPatch) -> dict[Any, Any]:
+    """The column values after applying `data` to `row`, checked as a whole."""
+    changes: dict[Any, Any] = {}
+    if data.area_code is not UNSET and data.area_code != row["area_code"]:
+        changes[Volunteer.area] = (await area_for_write(caller, data.area_code))["id"]
+    name = _check_name(data.name) if data.name is not UNSET else row["name"]
+    phone = normalise_phone(data.phone) if data.phone is not UNSET else row["phone"]
+
+    facts: IdFacts | None = None
+    from_id: tuple[date, str] | None = None
+    if data.id_number is UNSET:
+        if row["id_number_masked"] is not None and row["birth_date"] and row["gender"]:
+            from_id = (row["birth_date"], row["gender"])
+    elif data.id_number is not None:
+        facts = validate_id_number(data.id_number)
+        from_id = (facts.birth_date, facts.gender)
+    if data.id_number is not UNSET:
+        identity = _identity_columns(facts)
+        changes[Volunteer.id_number_cipher] = identity["cipher"]
+        changes[Volunteer.id_number_hash] = identity["hash"]
+        changes[Volunteer.id_number_masked] = identity["masked"]
+
+    # A new ID number replaces what the old record said unless the request says otherwise.
+    kept_birth, kept_gender = (None, None) if facts else (row["birth_date"], row["gender"])
+    birth_date, gender = _birth_and_gender(
+        from_id,
+        data.birth_date if data.birth_date is not UNSET else kept_birth,
+        data.gender if data.gender is not UNSET else kept_gender,
+    )
+    _check_dates(birth_date, row["registered_on"])
+
+    current_guardian = None
+    if row["guardian_name"] is not None:
+        current_guardian = GuardianIn(row["guardian_name"], row["guardian_phone"], row["guardian_consent_on"])
+    guardian = _check_guardian(
+        data.guardian if data.guardian is not UNSET else current_guardian, birth_date, row["registered_on"]
+    )
+    await _refuse_duplicates(phone, changes.get(Volunteer.id_number_hash), except_id=row["id"])
+    changes |= {
+        Volunteer.name: name,
+        Volunteer.phone: phone,
+        Volunteer.birth_date: birth_date,
+        Volunteer.gender: gender,
+        Volunteer.guardian_name: guardian.name if guardian else None,
+        Volunteer.guardian_phone: guardian.phone if guardian else None,
+        Volunteer.guardian_consent_on: guardian.consent_on if guardian else None,
+    }
+    return changes
+
+
+# Action -> (statuses it may start from, status it leads to).
+_TRANSITIONS: dict[StatusAction, tuple[tuple[str, ...], str]] = {
+    "suspend": (("active",), "suspended"),
+    "withdraw": (("active", "suspended"), "withdrawn"),
+    "reinstate": (("suspended", "withdrawn"), "active"),
+}
+
+_REFUSALS = {
+    ("suspend", "suspended"): ("already_suspended", "该志愿者已处于暂停状态"),
+    ("suspend", "withdrawn"): ("volunteer_withdrawn", "该志愿者已退出，不能暂停；如需恢复请先 reinstate"),
+    ("withdraw", "withdrawn"): ("already_withdrawn", "该志愿者已退出"),
+    ("reinstate", "active"): ("already_active", "该志愿者当前正常在册，无需恢复"),
+}
+
+
+async def change_status(
+    caller: Caller, volunteer_id: int, action: StatusAction, on: date | None, reason: str | None = None
+) -> VolunteerOut:
+    """Suspend, withdraw or reinstate a volunteer as of `on` (reinstate: default today)."""
+    sources, target = _TRANSITIONS[action]
+    day = on or today()
+    if reason is not None and _CONTROL.search(reason.replace("\n", "").replace("\r", "").replace("\t", "")):
+        raise Invalid("原因（reason）不能包含控制字符", field="reason", code="invalid_reason")
+    async with Volunteer._meta.db.transaction():
+        before = await _writable(caller, volunteer_id)
+        if before["status"] not in sources:
+            code, message = _REFUSALS[(action, before["status"])]
+            raise Conflict(message, field="status", code=code)
+        _check_status_date(before, day)
+        await Volunteer.update(
+            {
+                Volunteer.status: target,
+                Volunteer.suspended_on: day if target == "suspended" else None,
+                Volunteer.withdrawn_on: day if target == "withdrawn" else None,
+            }
+        ).where(Volunteer.id == volunteer_id)
+        after = await _row(volunteer_id)
+        assert after is not None
+        await audit.record(
+            caller,
+            action,
+            "volunteer",
+            volunteer_id,
+            area_id=after["area_id"],
+            before=to_out(before),
+            after={**msgspec.to_builtins(to_out(after)), "on": day.isoformat(), "reason": reason},
+        )
+    return to_out(after, mask_phones=_masks_phones(caller))
+
+
+def _check_status_date(row: dict[str, Any], day: date) -> None:
+    """Not in the future, not before registration, not before the state it ends began."""
+    _not_in_future(day, "on", "日期")
+    if day < row["registered_on"]:
+        raise Invalid(f"日期（on）{day} 早于注册日期 {row['registered_on']}", field="on", code="before_registration")
+    began = row["suspended_on"] or row["withdrawn_on"]
+    if began is not None and day < began:
+        raise Invalid(f"日期（on）{day} 早于当前状态的开始日期 {began}", field="on", code="before_current_status")
