@@ -31,7 +31,8 @@ async def test_staff_check_in_by_hand_is_logged_with_reason(world: World, frozen
     activity = await make_activity()
     volunteer = await make_volunteer()
     response = await world.post(
-        "staff_c11", f"/api/v1/activities/{activity}/attendance",
+        "staff_c11",
+        f"/api/v1/activities/{activity}/attendance",
         {"volunteer_id": volunteer["id"], "action": "in", "reason": "手机没电"},
     )
     assert response.status_code == 200, response.text
@@ -85,9 +86,15 @@ async def test_manual_record_is_pending_and_approval_supersedes_the_scan(world: 
     await scan(world, code, volunteer["phone"], "out")
     frozen.set(END + timedelta(days=1))
     manual = await world.post(
-        "staff_c11", "/api/v1/service-records",
-        {"volunteer_id": volunteer["id"], "activity_id": activity, "started_at": START.isoformat(),
-         "ended_at": (START + timedelta(hours=2, minutes=50)).isoformat(), "reason": "忘记签退，现场负责人确认"},
+        "staff_c11",
+        "/api/v1/service-records",
+        {
+            "volunteer_id": volunteer["id"],
+            "activity_id": activity,
+            "started_at": START.isoformat(),
+            "ended_at": (START + timedelta(hours=2, minutes=50)).isoformat(),
+            "reason": "忘记签退，现场负责人确认",
+        },
     )
     assert manual.status_code == 201, manual.text
     body = manual.json()
@@ -95,9 +102,15 @@ async def test_manual_record_is_pending_and_approval_supersedes_the_scan(world: 
     scanned = await ServiceRecord.select().where(ServiceRecord.source == "checkin").first()
     assert scanned is not None and body["corrects"] == scanned["id"] and scanned["minutes"] == 20
     duplicate = await world.post(
-        "staff_c11", "/api/v1/service-records",
-        {"volunteer_id": volunteer["id"], "activity_id": activity, "started_at": START.isoformat(),
-         "ended_at": END.isoformat(), "reason": "重复"},
+        "staff_c11",
+        "/api/v1/service-records",
+        {
+            "volunteer_id": volunteer["id"],
+            "activity_id": activity,
+            "started_at": START.isoformat(),
+            "ended_at": END.isoformat(),
+            "reason": "重复",
+        },
     )
     assert duplicate.status_code == 409
     approved = await world.post("staff_c11", f"/api/v1/service-records/{body['id']}/approve")
@@ -105,7 +118,9 @@ async def test_manual_record_is_pending_and_approval_supersedes_the_scan(world: 
     superseded = (await world.get("staff_c11", f"/api/v1/service-records/{scanned['id']}")).json()
     assert superseded["status"] == "rejected" and f"#{body['id']}" in superseded["reason"]
     assert superseded["minutes"] == 20
-    actions = await AuditEntry.select(AuditEntry.action).where(AuditEntry.entity == "service_record").order_by(AuditEntry.id)
+    actions = (
+        await AuditEntry.select(AuditEntry.action).where(AuditEntry.entity == "service_record").order_by(AuditEntry.id)
+    )
     assert [a["action"] for a in actions] == ["create", "reject", "approve"]
 
 
@@ -142,13 +157,20 @@ async def test_manual_record_validation_and_scope(world: World, frozen: Clock) -
     volunteer = await make_volunteer()
     outsider = await make_volunteer("C21")
     frozen.set(END + timedelta(days=2))
-    base = {"volunteer_id": volunteer["id"], "activity_id": activity, "started_at": START.isoformat(),
-            "ended_at": END.isoformat(), "reason": "补录"}
+    base = {
+        "volunteer_id": volunteer["id"],
+        "activity_id": activity,
+        "started_at": START.isoformat(),
+        "ended_at": END.isoformat(),
+        "reason": "补录",
+    }
     backwards = await world.post("staff_c11", "/api/v1/service-records", {**base, "ended_at": START.isoformat()})
     assert backwards.status_code == 422 and backwards.json()["field"] == "ended_at"
     naive = await world.post("staff_c11", "/api/v1/service-records", {**base, "started_at": "2026-03-05T14:00:00"})
     assert naive.status_code == 422
-    assert (await world.post("staff_c11", "/api/v1/service-records", {**base, "volunteer_id": outsider["id"]})).status_code == 403
+    assert (
+        await world.post("staff_c11", "/api/v1/service-records", {**base, "volunteer_id": outsider["id"]})
+    ).status_code == 403
     assert (await world.post("staff_c21", "/api/v1/service-records", base)).status_code == 404
     assert (await world.post("official_s1", "/api/v1/service-records", base)).status_code == 403
     missing = await world.post("staff_c11", "/api/v1/service-records", {**base, "volunteer_id": 999999})
