@@ -73,9 +73,15 @@ def engine() -> PostgresEngine:
     return DB
 
 
+async def _keep_session(_: asyncpg.Connection[Any]) -> None:
+    """Skip asyncpg's per-release RESET ALL round trip: the app keeps no session state
+    (no SET, no LISTEN, only transaction-scoped advisory locks), and open transactions
+    are still rolled back by the pool."""
+
+
 async def open_pool(max_size: int = 20) -> None:
     """Open the shared asyncpg pool (used by Piccolo and by the SQL files)."""
-    await engine().start_connection_pool(min_size=1, max_size=max_size, command_timeout=30)
+    await engine().start_connection_pool(min_size=1, max_size=max_size, command_timeout=30, reset=_keep_session)
 
 
 async def close_pool() -> None:

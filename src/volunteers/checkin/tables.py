@@ -30,7 +30,7 @@ class Scan(Table):
     code = Varchar(length=32, null=True, default=None)
     activity = ForeignKey(Activity, on_delete=OnDelete.restrict, null=True, default=None, index=True)
     area = ForeignKey(Area, on_delete=OnDelete.restrict, null=True, default=None)
-    volunteer = ForeignKey(Volunteer, on_delete=OnDelete.restrict, null=True, default=None, index=True)
+    volunteer = ForeignKey(Volunteer, on_delete=OnDelete.restrict, null=True, default=None)
     action = Varchar(length=8)
     method = Varchar(length=8)
     nonce = Varchar(length=64, null=True, default=None)
@@ -48,7 +48,8 @@ class ServiceRecord(Table):
     """Service of one volunteer at one activity on one day: from scans (`checkin`) or by staff (`manual`)."""
 
     id = Serial(primary_key=True)
-    volunteer = ForeignKey(Volunteer, on_delete=OnDelete.restrict, index=True, null=False)
+    # looked up through service_record_checkin_unique (volunteer, activity, service_date)
+    volunteer = ForeignKey(Volunteer, on_delete=OnDelete.restrict, null=False)
     activity = ForeignKey(Activity, on_delete=OnDelete.restrict, index=True, null=False)
     area = ForeignKey(Area, on_delete=OnDelete.restrict, index=True, null=False)
     service_date = Date()
