@@ -166,7 +166,8 @@ def measure(name: str, target: str, url_path: str, dsn: str, args: argparse.Name
         process.terminate()
         process.wait(timeout=10)
     print(
-        f"{name:9} rps={result['rps']:.0f} p50_ms={result['p50']:.2f} p99_ms={result['p99']:.2f} non_2xx={result['errors']:.0f}"
+        f"{name:9} rps={result['rps']:.0f} p50_ms={result['p50']:.2f} p99_ms={result['p99']:.2f}"
+        f" non_2xx={result['errors']:.0f}"
     )
     return result
 
