@@ -47,8 +47,9 @@ FIELD_LABELS = {
     "reason": "原因",
     "started_at": "开始时间",
     "activity_id": "活动",
-    "title": "标题",
-    "kind": "类型",
+    "title": "活动名称",
+    "kind": "阵地类型",
+    "approval": "审核方式",
     "address": "地址",
     "consent_on": "同意日期",
     "on": "日期",
@@ -161,13 +162,14 @@ def _domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, A
 
 
 _AT = re.compile(r"at `\$\.?([^`]*)`")
+_MISSING = re.compile(r"missing required field `([^`]*)`")
 
 
 def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         message = str(item.get("message", ""))
-        located = _AT.search(message)
+        located = _AT.search(message) or _MISSING.search(message)
         field = located.group(1) if located else str(item.get("key", ""))
         errors.append(
             {
