@@ -7,10 +7,15 @@ import asyncio
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
+from importlib import import_module
 from typing import Any
 
 from volunteers import db
 from volunteers.settings import get_settings
+
+# Modules that add their own subcommands: each has `register(commands)`, where `commands`
+# is the argparse sub-parsers object; the handler it sets takes the parsed Namespace.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _connect() -> str:
@@ -128,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=["admin", "staff", "official"])
     create.add_argument("--area", help="area code (omit for the system administrator)")
     create.set_defaults(func=create_user)
+
+    for module in COMMAND_MODULES:
+        import_module(module).register(commands)
     return top
 
 
