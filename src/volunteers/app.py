@@ -31,7 +31,7 @@ from volunteers.settings import get_settings
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 
 # Each domain's routes.py lists its staff-API controllers in CONTROLLERS.
-DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "audit")
+DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "stats", "audit")
 
 
 def api_controllers() -> list[Any]:

@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "volunteers.venues.piccolo_app",
         "volunteers.activities.piccolo_app",
         "volunteers.checkin.piccolo_app",
+        "volunteers.stats.piccolo_app",
     ]
 )

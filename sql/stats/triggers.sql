@@ -1,0 +1,56 @@
+-- Writes only mark volunteers dirty; stats_refresh() recomputes them before figures are read.
+-- Service records matter when they are (or were) approved; volunteers when the fields the
+-- definitions read change (area, registered_on, withdrawn_on).
+
+CREATE OR REPLACE FUNCTION stats_mark_records() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO stats_dirty (volunteer)
+        SELECT DISTINCT volunteer FROM new_rows WHERE status = 'approved'
+        ON CONFLICT (volunteer) DO NOTHING;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO stats_dirty (volunteer)
+        SELECT DISTINCT volunteer FROM old_rows WHERE status = 'approved'
+        ON CONFLICT (volunteer) DO NOTHING;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION stats_mark_volunteers() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO stats_dirty (volunteer) SELECT id FROM new_rows ON CONFLICT (volunteer) DO NOTHING;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO stats_dirty (volunteer)
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.area, n.registered_on, n.withdrawn_on) IS DISTINCT FROM (o.area, o.registered_on, o.withdrawn_on)
+        ON CONFLICT (volunteer) DO NOTHING;
+    ELSE
+        INSERT INTO stats_dirty (volunteer) SELECT id FROM old_rows ON CONFLICT (volunteer) DO NOTHING;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER stats_records_inserted AFTER INSERT ON service_record
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_records();
+CREATE OR REPLACE TRIGGER stats_records_updated AFTER UPDATE ON service_record
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_records();
+CREATE OR REPLACE TRIGGER stats_records_deleted AFTER DELETE ON service_record
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_records();
+
+CREATE OR REPLACE TRIGGER stats_volunteers_inserted AFTER INSERT ON volunteer
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_volunteers();
+CREATE OR REPLACE TRIGGER stats_volunteers_updated AFTER UPDATE ON volunteer
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_volunteers();
+CREATE OR REPLACE TRIGGER stats_volunteers_deleted AFTER DELETE ON volunteer
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_volunteers();
+
+-- Area lookups by path prefix, for every subtree query.
+CREATE INDEX IF NOT EXISTS area_path_prefix ON area (path text_pattern_ops);
+CREATE INDEX IF NOT EXISTS stats_registered_delta_day ON stats_registered_delta (day, area) INCLUDE (delta);
+CREATE INDEX IF NOT EXISTS stats_active_delta_day ON stats_active_delta (day, area) INCLUDE (delta);
+CREATE INDEX IF NOT EXISTS stats_area_day_day ON stats_area_day (day, area, source) INCLUDE (minutes, records);
+CREATE INDEX IF NOT EXISTS stats_place_day_day ON stats_place_day (day, area, source) INCLUDE (minutes, records);

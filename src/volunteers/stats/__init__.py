@@ -1,0 +1,1 @@
+"""Participation statistics: definitions, figures, reconciliation, snapshots."""
