@@ -80,7 +80,7 @@ async def build(volunteers: list[tuple[int, int, int | None]], records: list[tup
             starts = datetime.combine(served, time(6), tzinfo=UTC)
             await conn.execute(
                 "INSERT INTO service_record (volunteer, activity, area, service_date, source, status, started_at,"
-                " ended_at, seconds, minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8)",
+                " ended_at, seconds, minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) ON CONFLICT DO NOTHING",
                 ids[who % len(ids)],
                 activities[place],
                 place,
