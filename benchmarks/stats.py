@@ -47,7 +47,8 @@ async def build(dsn: str, volunteers: int, records: int) -> None:
     conn = await asyncpg.connect(dsn)
     t = time.perf_counter()
     await conn.execute("""
-        INSERT INTO area (id, code, name, level, parent, path) VALUES (1, 'GX', '高新区', 'district', NULL, '/GX/');
+        INSERT INTO area (id, code, name, level, parent, path)
+            VALUES (1, 'GX', '高新区', 'district', NULL, '/GX/');
         INSERT INTO area (id, code, name, level, parent, path)
             SELECT 1 + s, 'GX' || lpad(s::text, 2, '0'), '街道' || s, 'street', 1, '/GX/GX' || lpad(s::text, 2, '0') || '/'
             FROM generate_series(1, 10) s;
