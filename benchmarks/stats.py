@@ -50,7 +50,8 @@ async def build(dsn: str, volunteers: int, records: int) -> None:
         INSERT INTO area (id, code, name, level, parent, path)
             VALUES (1, 'GX', '高新区', 'district', NULL, '/GX/');
         INSERT INTO area (id, code, name, level, parent, path)
-            SELECT 1 + s, 'GX' || lpad(s::text, 2, '0'), '街道' || s, 'street', 1, '/GX/GX' || lpad(s::text, 2, '0') || '/'
+            SELECT 1 + s, 'GX' || lpad(s::text, 2, '0'), '街道' || s, 'street', 1,
+                   '/GX/GX' || lpad(s::text, 2, '0') || '/'
             FROM generate_series(1, 10) s;
         INSERT INTO area (id, code, name, level, parent, path)
             SELECT 100 + c, 'GX' || lpad(((c - 1) / 10 + 1)::text, 2, '0') || lpad(c::text, 3, '0'), '社区' || c,
