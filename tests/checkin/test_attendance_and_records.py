@@ -178,3 +178,14 @@ async def test_manual_record_validation_and_scope(world: World, frozen: Clock) -
     assert await ServiceRecord.count() == 0
     listed = (await world.get("staff_c21", "/api/v1/service-records")).json()
     assert listed == {"items": [], "total": 0}
+
+
+async def test_completing_an_activity_closes_open_records(world: World, frozen: Clock) -> None:
+    activity = await make_activity()
+    code = await issue_code(world, activity)
+    volunteer = await make_volunteer()
+    await scan(world, code, volunteer["phone"])
+    frozen.set(END + timedelta(hours=2))
+    assert (await world.post("staff_c11", f"/api/v1/activities/{activity}/complete")).status_code == 200
+    record = await ServiceRecord.select().first()
+    assert record is not None and record["auto_closed"] is True and record["minutes"] == 180

@@ -399,6 +399,8 @@ async def change_status(caller: Caller, activity_id: int, action: str, reason: s
             )
         before = _out(row)
         await Activity.update({Activity.status: to}).where(Activity.id == activity_id)
+        if to == "completed":  # the missing-exit policy: whoever is still inside is closed at the end
+            await db.fetch("checkin/close_open_records", activity_id)
         after = _out(await _current(activity_id))
         logged: Any = after if reason is None else {**msgspec.to_builtins(after), "reason": reason}
         await audit.record(caller, action, "activity", activity_id, area_id=row["area_id"], before=before, after=logged)
