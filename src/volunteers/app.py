@@ -24,14 +24,15 @@ from volunteers.auth.access import BearerAuthentication, current_caller, read_on
 from volunteers.auth.routes import LoginController
 from volunteers.checkin import pages as checkin_pages
 from volunteers.checkin import routes as checkin_routes
-from volunteers.checkin.limits import ScanLimits
 from volunteers.errors import EXCEPTION_HANDLERS
+from volunteers.limits import LoginLimits, ScanLimits
+from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 
 # Each domain's routes.py lists its staff-API controllers in CONTROLLERS.
-DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "stats", "audit")
+DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "stats", "transfer", "audit")
 
 
 def api_controllers() -> list[Any]:
@@ -64,6 +65,7 @@ async def health() -> Response[dict[str, str]]:
 def create_app() -> Litestar:
     """Build the application."""
     logging.getLogger("volunteers").setLevel(logging.INFO)
+    install_log_redaction("volunteers", "litestar", "granian", "granian.access", "uvicorn.error")
     public_api = Router(path="/api/v1", route_handlers=[LoginController, *checkin_routes.PUBLIC_CONTROLLERS])
     staff_api = Router(
         path="/api/v1",
@@ -76,9 +78,15 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[health, public_api, staff_api, *checkin_pages.PAGES],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
-        state=State({"scan_limits": ScanLimits(settings.scans_per_client_minute, settings.scans_per_code_minute)}),
+        state=State(
+            {
+                "scan_limits": ScanLimits(settings.scans_per_client_minute, settings.scans_per_code_minute),
+                "login_limits": LoginLimits(),
+            }
+        ),
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[add_security_headers],
         request_max_body_size=1024 * 1024,
         openapi_config=OpenAPIConfig(
             title="volunteers",

@@ -118,6 +118,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class TooManyAttempts(DomainError):
+    """Throttled: too many attempts in a short time (429)."""
+
+    status = 429
+    code = "rate_limited"
+
+
 class Unavailable(DomainError):
     """The database cannot be reached right now (503)."""
 

@@ -17,8 +17,9 @@ class LoginController(Controller):
     tags = ["auth"]
 
     @post("/token", status_code=200, summary="Log in: username and password for a bearer token")
-    async def token(self, data: LoginIn) -> TokenOut:
-        return await service.login(data.username, data.password)
+    async def token(self, request: Request[Any, Any, Any], data: LoginIn) -> TokenOut:
+        address = request.client.host if request.client else "unknown"
+        return await service.login(data.username, data.password, limits=request.app.state.login_limits, address=address)
 
 
 class SessionController(Controller):

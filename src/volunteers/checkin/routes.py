@@ -9,7 +9,7 @@ from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
 from volunteers.checkin import records, service
-from volunteers.checkin.limits import ScanLimits
+from volunteers.limits import ScanLimits
 from volunteers.checkin.schemas import (
     AttendanceOut,
     CloseOut,

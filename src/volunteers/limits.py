@@ -1,4 +1,4 @@
-"""Per-client and per-code rate limits for the public check-in endpoints (per process)."""
+"""Sliding-window rate limits (per process): check-in scans and failed logins."""
 
 from __future__ import annotations
 
@@ -30,6 +30,18 @@ class RateLimiter:
         events.append(now)
         return True
 
+    def full(self, key: str) -> bool:
+        """Whether `key` is at its limit now (counts nothing)."""
+        events = self._events.get(key)
+        if not events:
+            return False
+        now = time.monotonic()
+        return sum(1 for at in events if now - at < self.period) >= self.limit
+
+    def forget(self, key: str) -> None:
+        """Drop everything counted for `key`."""
+        self._events.pop(key, None)
+
     def _forget_idle(self, now: float) -> None:
         idle = [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self.period]
         for key in idle or list(self._events)[: self.max_keys // 10]:
@@ -46,3 +58,24 @@ class ScanLimits:
     def allow(self, client: str, code: str) -> bool:
         """Whether this scan may go ahead."""
         return self.clients.allow(client) and self.codes.allow(code)
+
+
+class LoginLimits:
+    """Failed logins per username and per address; a success clears the username's count."""
+
+    def __init__(self, per_user: int = 5, per_address: int = 20, period: float = 900.0) -> None:
+        self.users = RateLimiter(per_user, period)
+        self.addresses = RateLimiter(per_address, period)
+
+    def blocked(self, username: str, address: str) -> bool:
+        """Whether further attempts are refused for now (nothing is counted)."""
+        return self.users.full(username) or self.addresses.full(address)
+
+    def failed(self, username: str, address: str) -> None:
+        """Count one failed attempt."""
+        self.users.allow(username)
+        self.addresses.allow(address)
+
+    def succeeded(self, username: str) -> None:
+        """Forget the username's failures."""
+        self.users.forget(username)

@@ -1,0 +1,78 @@
+"""Login throttling, security headers, and no personal data in the logs."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from tests.conftest import PASSWORD, World
+from volunteers.areas import service as areas_service
+from volunteers.security import redact
+
+
+async def test_login_is_throttled_per_username(world: World) -> None:
+    for _ in range(5):
+        wrong = await world.http.post("/api/v1/auth/token", json={"username": "staff_c11", "password": "wrong-guess"})
+        assert wrong.status_code == 401
+    blocked = await world.http.post("/api/v1/auth/token", json={"username": "staff_c11", "password": PASSWORD})
+    assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_attempts"
+    # another user is not affected
+    other = await world.http.post("/api/v1/auth/token", json={"username": "staff_c12", "password": PASSWORD})
+    assert other.status_code == 200
+
+
+async def test_login_is_throttled_per_address(world: World) -> None:
+    for n in range(20):
+        await world.http.post("/api/v1/auth/token", json={"username": f"nobody{n}", "password": "wrong-guess"})
+    blocked = await world.http.post("/api/v1/auth/token", json={"username": "staff_c12", "password": PASSWORD})
+    assert blocked.status_code == 429
+
+
+async def test_a_success_clears_the_count(world: World) -> None:
+    for _ in range(4):
+        await world.http.post("/api/v1/auth/token", json={"username": "staff_c21", "password": "wrong-guess"})
+    assert (
+        await world.http.post("/api/v1/auth/token", json={"username": "staff_c21", "password": PASSWORD})
+    ).status_code == 200
+    for _ in range(4):
+        await world.http.post("/api/v1/auth/token", json={"username": "staff_c21", "password": "wrong-guess"})
+    assert (
+        await world.http.post("/api/v1/auth/token", json={"username": "staff_c21", "password": PASSWORD})
+    ).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/health", "/c/zzzzzzzzzzzzzzzz", "/api/v1/areas", "/schema/openapi.json"])
+async def test_security_headers(client: httpx.AsyncClient, url: str) -> None:
+    response = await client.get(url)
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src" not in csp and "default-src 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_redact_masks_personal_data() -> None:
+    line = 'login {"username":"a","password":"hunter22"} Bearer abc.DEF-123 phone 13812345678 id 43042119900101123X'
+    masked = redact(line)
+    assert "hunter22" not in masked and "abc.DEF-123" not in masked
+    assert "13812345678" not in masked and "138****5678" in masked
+    assert "43042119900101123X" not in masked and "430421********123X" in masked
+
+
+async def test_an_unexpected_error_logs_no_personal_data(
+    world: World, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom for 13812345678 with Bearer secret-token-value and 43042119900101123X")
+
+    monkeypatch.setattr(areas_service, "get_area", broken)
+    headers = await world.login("staff_c11")
+    with caplog.at_level(logging.INFO):
+        response = await world.http.get("/api/v1/areas/C11", headers=headers)
+    assert response.status_code == 500
+    assert "13812345678" not in response.text
+    logged = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    assert "boom" in logged
+    for secret in ("13812345678", "secret-token-value", "43042119900101123X", headers["Authorization"].split()[1]):
+        assert secret not in logged
