@@ -1,25 +1,39 @@
--- stats_refresh(): recompute the contributions of dirty volunteers (set-based, any batch size).
+-- stats_refresh(): recompute the contributions of dirty volunteers, set-based, in batches.
 -- Each volunteer's old contribution is subtracted from the per-area tables and the new one
 -- added, so the per-area tables always equal the sum over volunteers. A claimed dirty row
 -- stays locked until commit, so one volunteer is never refreshed by two transactions at once.
-CREATE OR REPLACE FUNCTION stats_refresh() RETURNS integer LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION stats_refresh(p_batch integer DEFAULT 50000) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     n integer;
+    total integer := 0;
 BEGIN
     CREATE TEMP TABLE IF NOT EXISTS stats_batch (volunteer integer PRIMARY KEY) ON COMMIT DELETE ROWS;
-    TRUNCATE stats_batch;
-    WITH taken AS (
-        DELETE FROM stats_dirty
-        WHERE id IN (SELECT id FROM stats_dirty FOR UPDATE SKIP LOCKED)
-        RETURNING volunteer
-    )
-    INSERT INTO stats_batch SELECT DISTINCT volunteer FROM taken;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    IF n = 0 THEN
-        RETURN 0;
-    END IF;
-    ANALYZE stats_batch;
+    CREATE TEMP TABLE IF NOT EXISTS stats_day_change
+        (area integer, place integer, day date, source text, minutes bigint, records integer) ON COMMIT DELETE ROWS;
+    LOOP
+        TRUNCATE stats_batch;
+        WITH claimed AS MATERIALIZED (
+            SELECT id FROM stats_dirty ORDER BY id LIMIT p_batch FOR UPDATE SKIP LOCKED
+        ), taken AS (
+            DELETE FROM stats_dirty d USING claimed c WHERE d.id = c.id RETURNING d.volunteer
+        )
+        INSERT INTO stats_batch SELECT DISTINCT volunteer FROM taken;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        EXIT WHEN n = 0;
+        total := total + n;
+        ANALYZE stats_batch;
+        IF n > 10000 THEN  -- a bulk rebuild: let the sorts and hashes stay in memory
+            PERFORM set_config('work_mem', '256MB', true);
+        END IF;
+        PERFORM stats_refresh_batch();
+    END LOOP;
+    RETURN total;
+END;
+$$;
 
+-- Recompute the contributions of the volunteers in the temp table stats_batch.
+CREATE OR REPLACE FUNCTION stats_refresh_batch() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     -- 1. registration: +1 on registered_on, -1 on withdrawn_on
     WITH old AS (
         DELETE FROM stats_volunteer s USING stats_batch b WHERE s.volunteer = b.volunteer
@@ -39,8 +53,6 @@ BEGIN
     ON CONFLICT (area, day) DO UPDATE SET delta = stats_registered_delta.delta + EXCLUDED.delta;
 
     -- 2. approved minutes and records per day, by residence area and by activity area
-    CREATE TEMP TABLE IF NOT EXISTS stats_day_change
-        (area integer, place integer, day date, source text, minutes bigint, records integer) ON COMMIT DELETE ROWS;
     TRUNCATE stats_day_change;
     WITH old AS (
         DELETE FROM stats_volunteer_day s USING stats_batch b WHERE s.volunteer = b.volunteer
@@ -102,8 +114,6 @@ BEGIN
     INSERT INTO stats_active_delta (area, day, delta)
     SELECT area, day, sum(delta) FROM changes GROUP BY area, day
     ON CONFLICT (area, day) DO UPDATE SET delta = stats_active_delta.delta + EXCLUDED.delta;
-
-    RETURN n;
 END;
 $$;
 

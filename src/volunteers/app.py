@@ -28,6 +28,7 @@ from volunteers.errors import EXCEPTION_HANDLERS
 from volunteers.limits import LoginLimits, ScanLimits
 from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
+from volunteers.stats import pages as stats_pages
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 
@@ -76,7 +77,7 @@ def create_app() -> Litestar:
     )
     settings = get_settings()
     return Litestar(
-        route_handlers=[health, public_api, staff_api, *checkin_pages.PAGES],
+        route_handlers=[health, public_api, staff_api, *checkin_pages.PAGES, *stats_pages.PAGES],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         state=State(
             {

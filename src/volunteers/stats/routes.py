@@ -10,7 +10,7 @@ from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
 from volunteers.fields import Limit, Offset, PathId
-from volunteers.stats import reconcile, service, snapshots
+from volunteers.stats import reconcile, service, snapshots, views_routes
 from volunteers.stats.definitions import DEFAULT_MIN_HOURS, DEFAULT_WINDOW_DAYS, DEFINITIONS, SOURCES, VERSION
 from volunteers.stats.schemas import (
     DefinitionsOut,
@@ -83,4 +83,4 @@ class StatsController(Controller):
         return await snapshots.fetch(caller, snapshot_id)
 
 
-CONTROLLERS = [StatsController]
+CONTROLLERS = [StatsController, *views_routes.CONTROLLERS]
