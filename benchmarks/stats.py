@@ -212,6 +212,7 @@ async def main() -> None:
         print("building the district …", flush=True)
         await build(dsn, args.volunteers, args.records)
     db.configure(dsn)
+    db.COMMAND_TIMEOUT = 3600  # the reference query takes minutes at this size
     await db.open_pool(max_size=4)
     try:
         results = []

@@ -12,11 +12,61 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 os.environ.setdefault("PICCOLO_CONF", "volunteers.piccolo_conf")
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+
+class Transaction(PostgresTransaction):
+    """Piccolo's transaction, but the connection goes back to the pool even when BEGIN,
+    COMMIT or ROLLBACK itself fails (a timeout, a server gone away); Piccolo 1.38 keeps it,
+    and after `max_size` such failures every request would wait for a connection forever."""
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()  # type: ignore[no-untyped-call]
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()  # type: ignore[no-untyped-call]
+        except BaseException:
+            await self._give_back(broken=True)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        broken = True
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()  # type: ignore[no-untyped-call]
+            elif not self._committed and not self._rolled_back:
+                await self.commit()  # type: ignore[no-untyped-call]
+            broken = False
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self._give_back(broken=broken)
+        return exception is None
+
+    async def _give_back(self, *, broken: bool) -> None:
+        if broken:
+            self.connection.terminate()
+        if self.engine.pool:
+            await self.engine.pool.release(self.connection)
+        elif not broken:
+            await self.connection.close()
+
+
+class Engine(PostgresEngine):
+    """The PostgreSQL engine with `Transaction` above."""
+
+    def transaction(self, allow_nested: bool = True) -> Transaction:
+        return Transaction(engine=self, allow_nested=allow_nested)
 
 
 def start_embedded(data_dir: Path) -> str:
@@ -66,7 +116,7 @@ def configure(dsn: str) -> None:
     engine().config = {"dsn": dsn}
 
 
-def engine() -> PostgresEngine:
+def engine() -> Engine:
     """The one Piccolo engine, from `piccolo_conf`."""
     from volunteers.piccolo_conf import DB
 
@@ -79,9 +129,17 @@ async def _keep_session(_: asyncpg.Connection[Any]) -> None:
     are still rolled back by the pool."""
 
 
+# Seconds to open a connection (a database that is down answers at once; one that is unreachable
+# must not hold a request for asyncpg's default 60 s) and to run one statement.
+CONNECT_TIMEOUT = 5
+COMMAND_TIMEOUT = 30
+
+
 async def open_pool(max_size: int = 20) -> None:
     """Open the shared asyncpg pool (used by Piccolo and by the SQL files)."""
-    await engine().start_connection_pool(min_size=1, max_size=max_size, command_timeout=30, reset=_keep_session)
+    await engine().start_connection_pool(
+        min_size=1, max_size=max_size, timeout=CONNECT_TIMEOUT, command_timeout=COMMAND_TIMEOUT, reset=_keep_session
+    )
 
 
 async def close_pool() -> None:

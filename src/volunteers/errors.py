@@ -222,8 +222,6 @@ def _postgres(_: Request[Any, Any, Any], exc: asyncpg.PostgresError) -> Response
         return problem(422, "validation_failed", "数据不符合规则")
     if isinstance(exc, asyncpg.DataError):
         return problem(400, "invalid_input", "输入的数据无法识别（超出范围或包含非法字符）")
-    if isinstance(exc, asyncpg.exceptions.InternalClientError | asyncpg.CannotConnectNowError):
-        return problem(503, "database_unavailable", "数据库暂时不可用，请稍后重试")
     return _internal(_, exc)
 
 
@@ -237,11 +235,25 @@ def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, A
     return problem(500, "internal_error", "服务器内部错误，已记录，请稍后重试")
 
 
+# Errors that say the database is not there right now, not that the request is wrong: SQLSTATE
+# class 08 connection exception ("connection was closed in the middle of operation" when the server
+# goes away), 53 insufficient resources (too many connections, disk full), 57 operator intervention
+# (admin/crash shutdown, "the database system is starting up", a cancelled statement); and asyncpg's
+# InternalClientError, which a connection the server terminates mid-query can raise ("cannot switch
+# to state 12; another operation is in progress", MagicStack/asyncpg#1069).
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InternalClientError,
+)
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: _domain,
     ValidationException: _validation,
     HTTPException: _http,
     asyncpg.PostgresError: _postgres,
+    **dict.fromkeys(UNAVAILABLE, _connection_lost),
     asyncpg.InterfaceError: _connection_lost,
     ConnectionError: _connection_lost,
     OSError: _connection_lost,

@@ -3,9 +3,10 @@
 import os
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
-DB = PostgresEngine(config={"dsn": os.environ.get("DATABASE_URL", "")})
+from volunteers.db import Engine
+
+DB = Engine(config={"dsn": os.environ.get("DATABASE_URL", "")})
 
 APP_REGISTRY = AppRegistry(
     apps=[
