@@ -14,7 +14,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Response
 from litestar.template.config import TemplateConfig
@@ -26,6 +26,7 @@ from volunteers.checkin import pages as checkin_pages
 from volunteers.checkin import routes as checkin_routes
 from volunteers.errors import EXCEPTION_HANDLERS
 from volunteers.limits import LoginLimits, ScanLimits
+from volunteers.openapi import DocumentedJsonRenderPlugin
 from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
 from volunteers.stats import pages as stats_pages
@@ -53,7 +54,12 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await db.close_pool()
 
 
-@get("/health", tags=["health"], summary="Liveness and database reachability (no auth)")
+@get(
+    "/health",
+    tags=["health"],
+    summary="Liveness and database reachability (no auth)",
+    responses={503: ResponseSpec(dict[str, str], description="数据库不可用", generate_examples=False)},
+)
 async def health() -> Response[dict[str, str]]:
     try:
         async with db.connection() as conn:
@@ -94,6 +100,6 @@ def create_app() -> Litestar:
             version="1.0.0",
             description="志愿服务与新时代文明实践登记系统 API",
             path="/schema",
-            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+            render_plugins=[DocumentedJsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )

@@ -15,7 +15,12 @@ from volunteers.settings import get_settings
 
 # Modules that add their own subcommands: each has `register(commands)`, where `commands`
 # is the argparse sub-parsers object; the handler it sets takes the parsed Namespace.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "volunteers.demo.commands",
+    "volunteers.transfer.commands",
+    "volunteers.stats.commands",
+    "volunteers.maintenance.commands",
+)
 
 
 def _connect() -> str:
@@ -51,6 +56,8 @@ def serve(args: argparse.Namespace) -> int:
     from granian.constants import Interfaces
 
     dsn = _connect()
+    if args.demo:
+        _build_demo_if_empty()
     password = asyncio.run(_with_database(_first_admin))
     where = (
         "embedded PostgreSQL in " + str(get_settings().data_dir) if not get_settings().database_url else "DATABASE_URL"
@@ -62,7 +69,8 @@ def serve(args: argparse.Namespace) -> int:
     print(f"volunteers: listening on http://{args.host}:{args.port}  (health: /health, API docs: /schema)")
     print(
         f"  log in: curl -X POST http://{args.host}:{args.port}/api/v1/auth/token "
-        '-H \'content-type: application/json\' -d \'{"username":"admin","password":"…"}\''
+        '-H \'content-type: application/json\' -d \'{"username":"…","password":"…"}\'  '
+        f"(or open http://{args.host}:{args.port}/login)"
     )
     sys.stdout.flush()
     assert dsn
@@ -76,6 +84,17 @@ def serve(args: argparse.Namespace) -> int:
         log_access=False,
     ).serve()
     return 0
+
+
+def _build_demo_if_empty() -> None:
+    """`serve --demo`: write the demo district (as of today) if the database is empty."""
+    from volunteers.demo.commands import build_if_empty, summary
+
+    result = asyncio.run(_with_database(build_if_empty))
+    if result is None:
+        print("volunteers: the database is not empty; --demo leaves it as it is")
+    else:
+        print(summary(result))
 
 
 def upgrade(_: argparse.Namespace) -> int:
@@ -121,6 +140,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--demo", action="store_true", help="build the demo district first if the database is empty")
     run.set_defaults(func=serve)
 
     database = commands.add_parser("db", help="database maintenance").add_subparsers(dest="action", required=True)

@@ -1,0 +1,11 @@
+-- Pending manual records an import corrects: new times, hours recomputed by the same rules. $1 the reason.
+UPDATE service_record r
+SET started_at = s.started_at,
+    ended_at = s.ended_at,
+    seconds = c.seconds,
+    minutes = checkin_minutes(c.seconds, a.rounding_minutes, a.daily_cap_minutes),
+    reason = $1
+FROM import_record s
+JOIN activity a ON a.id = s.activity
+CROSS JOIN LATERAL (SELECT checkin_clipped_seconds(s.started_at, s.ended_at, a.starts_at, a.ends_at) AS seconds) AS c
+WHERE r.id = s.target

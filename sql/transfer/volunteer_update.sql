@@ -1,0 +1,16 @@
+-- Changed volunteers of an import: what the API may change (registration and consent dates stay).
+-- A kept ID number comes with its stored hash and mask but no new ciphertext.
+UPDATE volunteer v
+SET name = s.name,
+    phone = s.phone,
+    id_number_cipher = COALESCE(s.id_cipher, v.id_number_cipher),
+    id_number_hash = s.id_hash,
+    id_number_masked = s.id_masked,
+    gender = s.gender,
+    birth_date = s.birth_date,
+    area = s.area,
+    guardian_name = s.guardian_name,
+    guardian_phone = s.guardian_phone,
+    guardian_consent_on = s.guardian_consent_on
+FROM import_volunteer s
+WHERE v.id = s.target
