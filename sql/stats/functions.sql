@@ -10,6 +10,8 @@ BEGIN
     CREATE TEMP TABLE IF NOT EXISTS stats_batch (volunteer integer PRIMARY KEY) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stats_day_change
         (area integer, place integer, day date, source text, minutes bigint, records integer) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stats_delta_change
+        (kind text, area integer, day date, delta integer) ON COMMIT DELETE ROWS;
     LOOP
         TRUNCATE stats_batch;
         WITH claimed AS MATERIALIZED (
@@ -48,9 +50,7 @@ BEGIN
         UNION ALL SELECT area, registered_on, 1 FROM fresh
         UNION ALL SELECT area, withdrawn_on, -1 FROM fresh WHERE withdrawn_on IS NOT NULL
     )
-    INSERT INTO stats_registered_delta (area, day, delta)
-    SELECT area, day, sum(delta) FROM changes GROUP BY area, day
-    ON CONFLICT (area, day) DO UPDATE SET delta = stats_registered_delta.delta + EXCLUDED.delta;
+    INSERT INTO stats_delta_change SELECT 'registered', area, day, delta FROM changes;
 
     -- 2. approved minutes and records per day, by residence area and by activity area
     TRUNCATE stats_day_change;
@@ -79,6 +79,16 @@ BEGIN
     SELECT place, day, source, sum(minutes), sum(records) FROM stats_day_change GROUP BY place, day, source
     ON CONFLICT (area, day, source) DO UPDATE
         SET minutes = stats_place_day.minutes + EXCLUDED.minutes, records = stats_place_day.records + EXCLUDED.records;
+    INSERT INTO stats_area_month (area, month, source, minutes, records)
+    SELECT area, date_trunc('month', day)::date, source, sum(minutes), sum(records) FROM stats_day_change
+    GROUP BY 1, 2, 3
+    ON CONFLICT (area, month, source) DO UPDATE
+        SET minutes = stats_area_month.minutes + EXCLUDED.minutes, records = stats_area_month.records + EXCLUDED.records;
+    INSERT INTO stats_place_month (area, month, source, minutes, records)
+    SELECT place, date_trunc('month', day)::date, source, sum(minutes), sum(records) FROM stats_day_change
+    GROUP BY 1, 2, 3
+    ON CONFLICT (area, month, source) DO UPDATE
+        SET minutes = stats_place_month.minutes + EXCLUDED.minutes, records = stats_place_month.records + EXCLUDED.records;
 
     -- 3. active (default definition: an approved day with minutes > 0 within the 365 days
     --    ending at as_of, while registered): each service day d covers [d, d + 364]; merge
@@ -111,9 +121,24 @@ BEGIN
         UNION ALL SELECT area, starts, 1 FROM fresh
         UNION ALL SELECT area, ends + 1, -1 FROM fresh
     )
+    INSERT INTO stats_delta_change SELECT 'active', area, day, delta FROM changes;
+
+    -- 4. registration and activity deltas, per day and per month
+    INSERT INTO stats_registered_delta (area, day, delta)
+    SELECT area, day, sum(delta) FROM stats_delta_change WHERE kind = 'registered' GROUP BY area, day
+    ON CONFLICT (area, day) DO UPDATE SET delta = stats_registered_delta.delta + EXCLUDED.delta;
+    INSERT INTO stats_registered_month (area, month, delta)
+    SELECT area, date_trunc('month', day)::date, sum(delta) FROM stats_delta_change WHERE kind = 'registered'
+    GROUP BY 1, 2
+    ON CONFLICT (area, month) DO UPDATE SET delta = stats_registered_month.delta + EXCLUDED.delta;
     INSERT INTO stats_active_delta (area, day, delta)
-    SELECT area, day, sum(delta) FROM changes GROUP BY area, day
+    SELECT area, day, sum(delta) FROM stats_delta_change WHERE kind = 'active' GROUP BY area, day
     ON CONFLICT (area, day) DO UPDATE SET delta = stats_active_delta.delta + EXCLUDED.delta;
+    INSERT INTO stats_active_month (area, month, delta)
+    SELECT area, date_trunc('month', day)::date, sum(delta) FROM stats_delta_change WHERE kind = 'active'
+    GROUP BY 1, 2
+    ON CONFLICT (area, month) DO UPDATE SET delta = stats_active_month.delta + EXCLUDED.delta;
+    TRUNCATE stats_delta_change;
 END;
 $$;
 

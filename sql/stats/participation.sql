@@ -1,5 +1,7 @@
 -- Fast path: registered, active (default definition), minutes and records for each target
--- area's subtree, as sums over the per-area day tables kept by stats_refresh().
+-- area, from the per-area tables kept by stats_refresh(). A running total "as of D" is the
+-- months before D's month plus the days of D's month up to D; a window total is the running
+-- total at its end minus the one the day before it starts.
 -- $1 int[] target area ids, $2 as_of, $3 first day of the window, $4 text[] sources,
 -- $5 bool[] (parallel to $1): true = the area itself only (its "本级" row), false = its subtree.
 WITH targets AS (
@@ -7,18 +9,45 @@ WITH targets AS (
 ), members AS (
     SELECT t.id AS target, t.own, a.id AS area
     FROM targets t JOIN area a ON a.id = t.id OR (NOT t.own AND a.path LIKE t.path || '%')
+), areas AS (
+    SELECT DISTINCT area FROM members
+), bounds AS (
+    SELECT date_trunc('month', $2::date)::date AS end_month, ($3::date - 1) AS before_start,
+           date_trunc('month', $3::date - 1)::date AS start_month
 ), registered AS (
-    SELECT area, sum(delta) AS n FROM stats_registered_delta
-    WHERE day <= $2 AND area IN (SELECT area FROM members) GROUP BY area
+    SELECT area, sum(n) AS n FROM (
+        SELECT m.area, m.delta AS n FROM stats_registered_month m, bounds b WHERE m.month < b.end_month
+        UNION ALL
+        SELECT d.area, d.delta FROM stats_registered_delta d, bounds b WHERE d.day >= b.end_month AND d.day <= $2
+    ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 ), active AS (
-    SELECT area, sum(delta) AS n FROM stats_active_delta
-    WHERE day <= $2 AND area IN (SELECT area FROM members) GROUP BY area
+    SELECT area, sum(n) AS n FROM (
+        SELECT m.area, m.delta AS n FROM stats_active_month m, bounds b WHERE m.month < b.end_month
+        UNION ALL
+        SELECT d.area, d.delta FROM stats_active_delta d, bounds b WHERE d.day >= b.end_month AND d.day <= $2
+    ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 ), served AS (
-    SELECT area, sum(minutes) AS minutes FROM stats_area_day
-    WHERE day BETWEEN $3 AND $2 AND source = ANY($4) AND area IN (SELECT area FROM members) GROUP BY area
+    SELECT area, sum(n) AS minutes FROM (
+        SELECT m.area, m.minutes AS n FROM stats_area_month m, bounds b
+            WHERE m.month < b.end_month AND m.source = ANY($4)
+        UNION ALL SELECT d.area, d.minutes FROM stats_area_day d, bounds b
+            WHERE d.day >= b.end_month AND d.day <= $2 AND d.source = ANY($4)
+        UNION ALL SELECT m.area, -m.minutes FROM stats_area_month m, bounds b
+            WHERE m.month < b.start_month AND m.source = ANY($4)
+        UNION ALL SELECT d.area, -d.minutes FROM stats_area_day d, bounds b
+            WHERE d.day >= b.start_month AND d.day <= b.before_start AND d.source = ANY($4)
+    ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 ), hosted AS (
-    SELECT area, sum(records) AS records FROM stats_place_day
-    WHERE day BETWEEN $3 AND $2 AND source = ANY($4) AND area IN (SELECT area FROM members) GROUP BY area
+    SELECT area, sum(n) AS records FROM (
+        SELECT m.area, m.records AS n FROM stats_place_month m, bounds b
+            WHERE m.month < b.end_month AND m.source = ANY($4)
+        UNION ALL SELECT d.area, d.records FROM stats_place_day d, bounds b
+            WHERE d.day >= b.end_month AND d.day <= $2 AND d.source = ANY($4)
+        UNION ALL SELECT m.area, -m.records FROM stats_place_month m, bounds b
+            WHERE m.month < b.start_month AND m.source = ANY($4)
+        UNION ALL SELECT d.area, -d.records FROM stats_place_day d, bounds b
+            WHERE d.day >= b.start_month AND d.day <= b.before_start AND d.source = ANY($4)
+    ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 )
 SELECT m.target AS area_id, m.own,
        COALESCE(sum(registered.n), 0)::bigint AS registered,

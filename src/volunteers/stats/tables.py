@@ -2,7 +2,8 @@
 
 Per volunteer, `stats_refresh()` (sql/stats/functions.sql) keeps what the volunteer
 contributes (registration dates, approved minutes per day, active intervals); per area it
-keeps day-by-day deltas and sums, so a figure "as of D" is a sum over days ≤ D. Writes only
+keeps day-by-day deltas and sums, and the same per month, so a figure "as of D" is a sum over
+the months before D's month plus the days of D's month up to D. Writes only
 mark a volunteer dirty (triggers in sql/stats/triggers.sql); reads refresh first.
 """
 
@@ -101,6 +102,54 @@ class StatsPlaceDay(Table):
     records = Integer()
 
     stats_place_day_key = Unique(["area", "day", "source"])
+
+
+class StatsRegisteredMonth(Table):
+    """stats_registered_delta summed per month (`month` is its first day): short prefix sums."""
+
+    id = Serial(primary_key=True)
+    area = Integer()
+    month = Date()
+    delta = Integer()
+
+    stats_registered_month_key = Unique(["area", "month"])
+
+
+class StatsActiveMonth(Table):
+    """stats_active_delta summed per month."""
+
+    id = Serial(primary_key=True)
+    area = Integer()
+    month = Date()
+    delta = Integer()
+
+    stats_active_month_key = Unique(["area", "month"])
+
+
+class StatsAreaMonth(Table):
+    """stats_area_day summed per month."""
+
+    id = Serial(primary_key=True)
+    area = Integer()
+    month = Date()
+    source = Varchar(length=8)
+    minutes = BigInt()
+    records = Integer()
+
+    stats_area_month_key = Unique(["area", "month", "source"])
+
+
+class StatsPlaceMonth(Table):
+    """stats_place_day summed per month."""
+
+    id = Serial(primary_key=True)
+    area = Integer()
+    month = Date()
+    source = Varchar(length=8)
+    minutes = BigInt()
+    records = Integer()
+
+    stats_place_month_key = Unique(["area", "month", "source"])
 
 
 class StatsSnapshot(Table):
