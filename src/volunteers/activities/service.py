@@ -72,7 +72,7 @@ async def _category(category_id: int) -> CategoryOut:
     return CategoryOut(**row)
 
 
-def _clean(text: str, field: str, what: str) -> str:
+def clean_text(text: str, field: str, what: str) -> str:
     text = text.strip()
     if not text:
         raise Invalid(f"{what}不能为空", field=field, code="required")
@@ -89,7 +89,7 @@ async def _refuse_duplicate_name(name: str, category_id: int | None = None) -> N
 
 async def create_category(caller: Caller, data: CategoryIn) -> CategoryOut:
     """Add a category (admins only; the route guards it)."""
-    name = _clean(data.name, "name", "类别名称")
+    name = clean_text(data.name, "name", "类别名称")
     if await ActivityCategory.exists().where(ActivityCategory.code == data.code):
         raise Conflict(f"活动类别编码 {data.code} 已存在", field="code", code="duplicate_category")
     await _refuse_duplicate_name(name)
@@ -107,7 +107,7 @@ async def update_category(caller: Caller, category_id: int, data: CategoryPatch)
     before = await _category(category_id)
     changes: dict[Column | str, Any] = {}
     if data.name is not msgspec.UNSET:
-        changes[ActivityCategory.name] = name = _clean(data.name, "name", "类别名称")
+        changes[ActivityCategory.name] = name = clean_text(data.name, "name", "类别名称")
         await _refuse_duplicate_name(name, category_id)
     if data.is_active is not msgspec.UNSET:
         changes[ActivityCategory.is_active] = data.is_active
@@ -215,7 +215,7 @@ async def list_activities(
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
 
 
-def _moment(text: str, field: str) -> datetime:
+def parse_moment(text: str, field: str) -> datetime:
     """An ISO 8601 date-time; one without a timezone is Beijing time. Years far off are refused."""
     what = "开始时间" if field == "starts_at" else "结束时间"
     try:
@@ -235,7 +235,7 @@ def _moment(text: str, field: str) -> datetime:
     return value
 
 
-def _check_rules(starts_at: datetime, ends_at: datetime, numbers: dict[str, int | None]) -> None:
+def check_activity_rules(starts_at: datetime, ends_at: datetime, numbers: dict[str, int | None]) -> None:
     """The time window and the numeric settings, as one activity will hold them."""
     if ends_at <= starts_at:
         raise Invalid(
@@ -285,10 +285,10 @@ async def _set_teams(activity_id: int, team_ids: list[int]) -> None:
 
 async def create_activity(caller: Caller, data: ActivityIn) -> ActivityOut:
     """Register a draft activity in an area the caller may write."""
-    title = _clean(data.title, "title", "活动名称")
-    starts_at, ends_at = _moment(data.starts_at, "starts_at"), _moment(data.ends_at, "ends_at")
+    title = clean_text(data.title, "title", "活动名称")
+    starts_at, ends_at = parse_moment(data.starts_at, "starts_at"), parse_moment(data.ends_at, "ends_at")
     settings = {f: getattr(data, f) for f in SETTINGS}
-    _check_rules(starts_at, ends_at, {"capacity": data.capacity, **settings})
+    check_activity_rules(starts_at, ends_at, {"capacity": data.capacity, **settings})
     area = await area_for_write(caller, data.area_code)
     category_id = await _category_id(data.category)
     venue_id = (await venue_for_write(caller, data.venue_id))["id"] if data.venue_id is not None else None
@@ -359,10 +359,10 @@ async def update_activity(caller: Caller, activity_id: int, data: ActivityPatch)
 async def _changes(caller: Caller, row: dict[str, Any], given: dict[str, Any]) -> dict[Column | str, Any]:
     """The column values a patch sets, once the activity it leaves behind passes every rule."""
     if "title" in given:
-        given["title"] = _clean(given["title"], "title", "活动名称")
-    starts_at = _moment(given["starts_at"], "starts_at") if "starts_at" in given else row["starts_at"]
-    ends_at = _moment(given["ends_at"], "ends_at") if "ends_at" in given else row["ends_at"]
-    _check_rules(starts_at, ends_at, {f: given.get(f, row[f]) for f in RANGES})
+        given["title"] = clean_text(given["title"], "title", "活动名称")
+    starts_at = parse_moment(given["starts_at"], "starts_at") if "starts_at" in given else row["starts_at"]
+    ends_at = parse_moment(given["ends_at"], "ends_at") if "ends_at" in given else row["ends_at"]
+    check_activity_rules(starts_at, ends_at, {f: given.get(f, row[f]) for f in RANGES})
     changes: dict[Column | str, Any] = {Activity._meta.get_column_by_name(f): given[f] for f in _PLAIN if f in given}
     changes[Activity.starts_at], changes[Activity.ends_at] = starts_at, ends_at
     if "area_code" in given:

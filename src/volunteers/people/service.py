@@ -65,7 +65,7 @@ _COLUMNS = (
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Unique constraint (as named in the database) -> the field, code and message staff see.
-_DUPLICATES = {
+DUPLICATES = {
     "volunteer_phone_key": ("phone", "duplicate_phone", "该手机号已登记为志愿者，不能重复登记"),
     "volunteer_id_number_hash_key": ("id_number", "duplicate_id_number", "该身份证号已登记为志愿者，不能重复登记"),
 }
@@ -169,19 +169,19 @@ def _matching(term: str) -> Combinable:
 # ---- rules shared by create and update ---------------------------------------------------
 
 
-def _check_name(name: str, field: str = "name") -> str:
+def check_name(name: str, field: str = "name") -> str:
     cleaned = name.strip()
     if not cleaned or _CONTROL.search(cleaned):
         raise Invalid(f"姓名（{field}）不能为空，也不能包含控制字符", field=field, code="invalid_name")
     return cleaned
 
 
-def _not_in_future(day: date, field: str, what: str) -> None:
+def not_in_future(day: date, field: str, what: str) -> None:
     if day > today():
         raise Invalid(f"{what}（{field}）{day} 晚于今天", field=field, code="date_in_future")
 
 
-def _birth_and_gender(
+def birth_and_gender(
     from_id: tuple[date, str] | None, birth_date: date | None, gender: str | None
 ) -> tuple[date | None, str | None]:
     """The ID number is authoritative: given values must agree with it, missing ones come from it."""
@@ -204,7 +204,7 @@ def _age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def _check_dates(birth_date: date | None, registered_on: date) -> None:
+def check_birth_dates(birth_date: date | None, registered_on: date) -> None:
     if birth_date is None:
         return
     if birth_date.year < 1900:
@@ -217,7 +217,7 @@ def _check_dates(birth_date: date | None, registered_on: date) -> None:
         )
 
 
-def _check_guardian(guardian: GuardianIn | None, birth_date: date | None, registered_on: date) -> GuardianOut | None:
+def check_guardian(guardian: GuardianIn | None, birth_date: date | None, registered_on: date) -> GuardianOut | None:
     """Minors (by age on registered_on) need a guardian with a name, a phone and a consent date."""
     under = get_settings().guardian_required_under
     minor = birth_date is not None and _age_on(birth_date, registered_on) < under
@@ -231,9 +231,9 @@ def _check_guardian(guardian: GuardianIn | None, birth_date: date | None, regist
     if guardian is None:
         return None
     if guardian.consent_on is not None:
-        _not_in_future(guardian.consent_on, "guardian.consent_on", "监护人同意日期")
+        not_in_future(guardian.consent_on, "guardian.consent_on", "监护人同意日期")
     return GuardianOut(
-        name=_check_name(guardian.name, "guardian.name"),
+        name=check_name(guardian.name, "guardian.name"),
         phone=normalise_phone(guardian.phone, "guardian.phone"),
         consent_on=guardian.consent_on,
     )
@@ -249,7 +249,7 @@ async def _refuse_duplicates(phone: str, id_hash: str | None, except_id: int | N
 
 
 def _duplicate(constraint: str) -> Conflict:
-    field, code, message = _DUPLICATES[constraint]
+    field, code, message = DUPLICATES[constraint]
     return Conflict(message, field=field, code=code)
 
 
@@ -260,7 +260,7 @@ def _duplicates_as_conflict() -> Iterator[None]:
         yield
     except asyncpg.UniqueViolationError as exc:
         constraint = getattr(exc, "constraint_name", None) or ""
-        if constraint not in _DUPLICATES:
+        if constraint not in DUPLICATES:
             raise
         raise _duplicate(constraint) from None
 
@@ -287,18 +287,18 @@ async def register_volunteer(
         area = await area_by_code(data.area_code)
     else:
         area = await area_for_write(caller, data.area_code)
-    name = _check_name(data.name)
+    name = check_name(data.name)
     phone = normalise_phone(data.phone)
     facts = validate_id_number(data.id_number) if data.id_number is not None else None
     registered_on = data.registered_on or today()
-    _not_in_future(registered_on, "registered_on", "注册日期")
+    not_in_future(registered_on, "registered_on", "注册日期")
     consent_on = data.consent_on or registered_on
-    _not_in_future(consent_on, "consent_on", "同意日期")
-    birth_date, gender = _birth_and_gender(
+    not_in_future(consent_on, "consent_on", "同意日期")
+    birth_date, gender = birth_and_gender(
         (facts.birth_date, facts.gender) if facts else None, data.birth_date, data.gender
     )
-    _check_dates(birth_date, registered_on)
-    guardian = _check_guardian(data.guardian, birth_date, registered_on)
+    check_birth_dates(birth_date, registered_on)
+    guardian = check_guardian(data.guardian, birth_date, registered_on)
     identity = _identity_columns(facts)
     await _refuse_duplicates(phone, identity["hash"])
     with _duplicates_as_conflict():
@@ -336,7 +336,7 @@ async def _writable(caller: Caller, volunteer_id: int) -> dict[str, Any]:
     return row
 
 
-def _refuse_if_withdrawn(row: dict[str, Any]) -> None:
+def refuse_if_withdrawn(row: dict[str, Any]) -> None:
     if row["status"] == "withdrawn":
         raise Conflict(
             f"该志愿者已于 {row['withdrawn_on']} 退出，须先恢复（reinstate）才能修改",
@@ -350,7 +350,7 @@ async def update_volunteer(caller: Caller, volunteer_id: int, data: VolunteerPat
     with _duplicates_as_conflict():
         async with Volunteer._meta.db.transaction():
             before = await _writable(caller, volunteer_id)
-            _refuse_if_withdrawn(before)
+            refuse_if_withdrawn(before)
             changes = await _patched_columns(caller, before, data)
             await Volunteer.update(changes).where(Volunteer.id == volunteer_id)
             after = await _row(volunteer_id)
@@ -372,7 +372,7 @@ async def _patched_columns(caller: Caller, row: dict[str, Any], data: VolunteerP
     changes: dict[Any, Any] = {}
     if data.area_code is not UNSET and data.area_code != row["area_code"]:
         changes[Volunteer.area] = (await area_for_write(caller, data.area_code))["id"]
-    name = _check_name(data.name) if data.name is not UNSET else row["name"]
+    name = check_name(data.name) if data.name is not UNSET else row["name"]
     phone = normalise_phone(data.phone) if data.phone is not UNSET else row["phone"]
 
     facts: IdFacts | None = None
@@ -391,17 +391,17 @@ async def _patched_columns(caller: Caller, row: dict[str, Any], data: VolunteerP
 
     # A new ID number replaces what the old record said unless the request says otherwise.
     kept_birth, kept_gender = (None, None) if facts else (row["birth_date"], row["gender"])
-    birth_date, gender = _birth_and_gender(
+    birth_date, gender = birth_and_gender(
         from_id,
         data.birth_date if data.birth_date is not UNSET else kept_birth,
         data.gender if data.gender is not UNSET else kept_gender,
     )
-    _check_dates(birth_date, row["registered_on"])
+    check_birth_dates(birth_date, row["registered_on"])
 
     current_guardian = None
     if row["guardian_name"] is not None:
         current_guardian = GuardianIn(row["guardian_name"], row["guardian_phone"], row["guardian_consent_on"])
-    guardian = _check_guardian(
+    guardian = check_guardian(
         data.guardian if data.guardian is not UNSET else current_guardian, birth_date, row["registered_on"]
     )
     await _refuse_duplicates(phone, changes.get(Volunteer.id_number_hash), except_id=row["id"])
@@ -469,7 +469,7 @@ async def change_status(
 
 def _check_status_date(row: dict[str, Any], day: date) -> None:
     """Not in the future, not before registration, not before the state it ends began."""
-    _not_in_future(day, "on", "日期")
+    not_in_future(day, "on", "日期")
     if day < row["registered_on"]:
         raise Invalid(f"日期（on）{day} 早于注册日期 {row['registered_on']}", field="on", code="before_registration")
     began = row["suspended_on"] or row["withdrawn_on"]

@@ -65,7 +65,7 @@ _TEAM_FIELDS: dict[str, Column] = {
 }
 
 
-def _text(value: str, field: str, label: str) -> str:
+def clean_text(value: str, field: str, label: str) -> str:
     """`value` without surrounding blanks; blank alone is no value."""
     value = value.strip()
     if not value:
@@ -73,13 +73,13 @@ def _text(value: str, field: str, label: str) -> str:
     return value
 
 
-def _categories(values: list[str]) -> list[str]:
+def clean_categories(values: list[str]) -> list[str]:
     """Trimmed, non-blank, each once, in the order given."""
-    cleaned = [_text(v, "categories", "服务类别") for v in values]
+    cleaned = [clean_text(v, "categories", "服务类别") for v in values]
     return list(dict.fromkeys(cleaned))
 
 
-def _not_future(value: date | None, field: str, label: str) -> None:
+def refuse_future_date(value: date | None, field: str, label: str) -> None:
     if value is not None and value > today():
         raise Invalid(f"{label}（{value}）不能晚于今天（{today()}）", field=field, code="date_in_future")
 
@@ -148,10 +148,10 @@ async def get_team(caller: Caller, team_id: int) -> TeamOut:
 
 async def create_team(caller: Caller, data: TeamIn) -> TeamOut:
     """Register a team in an area the caller may write to."""
-    name = _text(data.name, "name", "服务队名称")
-    sponsor = _text(data.sponsor, "sponsor", "发起单位")
-    categories = _categories(data.categories)
-    _not_future(data.founded_on, "founded_on", "成立日期")
+    name = clean_text(data.name, "name", "服务队名称")
+    sponsor = clean_text(data.sponsor, "sponsor", "发起单位")
+    categories = clean_categories(data.categories)
+    refuse_future_date(data.founded_on, "founded_on", "成立日期")
     area = await areas.area_for_write(caller, data.area_code)
     await _refuse_duplicate_name(area["id"], name)
     async with Team._meta.db.transaction():
@@ -172,14 +172,14 @@ async def update_team(caller: Caller, team_id: int, data: TeamPatch) -> TeamOut:
     row = await _team_for_write(caller, team_id)
     wanted: dict[str, Any] = {}
     if data.name is not UNSET:
-        wanted["name"] = _text(data.name, "name", "服务队名称")
+        wanted["name"] = clean_text(data.name, "name", "服务队名称")
     if data.sponsor is not UNSET:
-        wanted["sponsor"] = _text(data.sponsor, "sponsor", "发起单位")
+        wanted["sponsor"] = clean_text(data.sponsor, "sponsor", "发起单位")
     if data.founded_on is not UNSET:
-        _not_future(data.founded_on, "founded_on", "成立日期")
+        refuse_future_date(data.founded_on, "founded_on", "成立日期")
         wanted["founded_on"] = data.founded_on
     if data.categories is not UNSET:
-        wanted["categories"] = _categories(data.categories)
+        wanted["categories"] = clean_categories(data.categories)
     if data.status is not UNSET:
         wanted["status"] = data.status
     if data.area_code is not UNSET and data.area_code != row["area_code"]:
@@ -254,7 +254,7 @@ async def _open_membership(team_id: int, volunteer_id: int) -> MembershipOut:
 
 
 async def _check_joined_on(team: dict[str, Any], volunteer: dict[str, Any], joined_on: date) -> None:
-    _not_future(joined_on, "joined_on", "加入日期")
+    refuse_future_date(joined_on, "joined_on", "加入日期")
     if joined_on < volunteer["registered_on"]:
         raise Invalid(
             f"加入日期（{joined_on}）不能早于该志愿者的注册日期（{volunteer['registered_on']}）",
@@ -317,7 +317,7 @@ async def remove_member(caller: Caller, team_id: int, volunteer_id: int, data: L
     team = await _team_for_write(caller, team_id)
     before = await _open_membership(team_id, volunteer_id)
     left_on = data.left_on or today()
-    _not_future(left_on, "left_on", "退出日期")
+    refuse_future_date(left_on, "left_on", "退出日期")
     if left_on < before.joined_on:
         raise Invalid(
             f"退出日期（{left_on}）不能早于加入日期（{before.joined_on}）", field="left_on", code="left_before_joined"

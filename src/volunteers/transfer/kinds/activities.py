@@ -15,7 +15,15 @@ import asyncpg
 
 from volunteers import clock, db
 from volunteers.activities.schemas import ActivityIn
-from volunteers.activities.service import MAX_TEAMS, OPEN, SETTINGS, STATUS_LABELS, _check_rules, _clean, _moment
+from volunteers.activities.service import (
+    MAX_TEAMS,
+    OPEN,
+    SETTINGS,
+    STATUS_LABELS,
+    check_activity_rules,
+    clean_text,
+    parse_moment,
+)
 from volunteers.activities.tables import ActivityCategory
 from volunteers.errors import Invalid
 from volunteers.transfer import cells
@@ -101,12 +109,12 @@ class ActivityImport(KindImport):
         }
         if not conform(row, {k: v for k, v in given.items() if v is not None}, ActivityIn):
             return None
-        title = row.attempt(_clean, title, "title", "活动名称")
-        starts_at = row.attempt(_moment, starts_at.isoformat(), "starts_at")
-        ends_at = row.attempt(_moment, ends_at.isoformat(), "ends_at")
+        title = row.attempt(clean_text, title, "title", "活动名称")
+        starts_at = row.attempt(parse_moment, starts_at.isoformat(), "starts_at")
+        ends_at = row.attempt(parse_moment, ends_at.isoformat(), "ends_at")
         if FAILED in (title, starts_at, ends_at):
             return None
-        row.attempt(_check_rules, starts_at, ends_at, {"capacity": capacity, **_DEFAULT_SETTINGS})
+        row.attempt(check_activity_rules, starts_at, ends_at, {"capacity": capacity, **_DEFAULT_SETTINGS})
         category_id = row.attempt(self._category, category)
         venue_id = self._venue(row, venue, area) if venue is not None else None
         team_ids = self._teams(row, team_names, area) if team_names is not None else None

@@ -10,7 +10,7 @@ import asyncpg
 
 from volunteers import db
 from volunteers.teams.schemas import TeamIn
-from volunteers.teams.service import _categories, _not_future, _text
+from volunteers.teams.service import clean_categories, clean_text, refuse_future_date
 from volunteers.transfer import cells
 from volunteers.transfer.checks import FAILED, RowCheck, conform
 from volunteers.transfer.columns import TEAMS
@@ -47,11 +47,11 @@ class TeamImport(KindImport):
         given = {"name": name, "area_code": area["code"], "sponsor": sponsor, "founded_on": founded_on}
         if not conform(row, {**given, "categories": categories or []}, TeamIn):
             return None
-        name = row.attempt(_text, name, "name", "服务队名称")
-        sponsor = row.attempt(_text, sponsor, "sponsor", "发起单位")
+        name = row.attempt(clean_text, name, "name", "服务队名称")
+        sponsor = row.attempt(clean_text, sponsor, "sponsor", "发起单位")
         if categories is not None:
-            categories = row.attempt(_categories, categories)
-        row.attempt(_not_future, founded_on, "founded_on", "成立日期")
+            categories = row.attempt(clean_categories, categories)
+        row.attempt(refuse_future_date, founded_on, "founded_on", "成立日期")
         if FAILED in (name, sponsor, categories) or not row.ok:
             return None
         return TeamRow(row, name, area, sponsor, founded_on, categories)

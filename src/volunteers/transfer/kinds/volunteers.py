@@ -26,13 +26,13 @@ from volunteers.people.identity import (
 )
 from volunteers.people.schemas import GuardianIn, GuardianOut, VolunteerIn
 from volunteers.people.service import (
-    _DUPLICATES,
-    _birth_and_gender,
-    _check_dates,
-    _check_guardian,
-    _check_name,
-    _not_in_future,
-    _refuse_if_withdrawn,
+    DUPLICATES,
+    birth_and_gender,
+    check_birth_dates,
+    check_guardian,
+    check_name,
+    not_in_future,
+    refuse_if_withdrawn,
 )
 from volunteers.transfer import cells
 from volunteers.transfer.checks import FAILED, RowCheck, conform
@@ -99,7 +99,7 @@ class VolunteerImport(KindImport):
         if name is None:
             row.error("name", "required", "姓名不能为空")
         elif name is not FAILED:
-            name = row.attempt(_check_name, name)
+            name = row.attempt(check_name, name)
         if raw_phone is None:
             row.error("phone", "required", "手机号不能为空")
         elif raw_phone is not FAILED:
@@ -198,7 +198,7 @@ class VolunteerImport(KindImport):
             values = _values(c, settled, target["registered_on"], target)
             if _same(values, target):
                 plan.unchanged += 1
-            elif c.row.attempt(_refuse_if_withdrawn, target, default="name") is not FAILED:
+            elif c.row.attempt(refuse_if_withdrawn, target, default="name") is not FAILED:
                 plan.updates.append((target["id"], *values))
         return plan
 
@@ -224,9 +224,9 @@ def _settle(
     if stored is None:
         registered_on = c.registered_on or today()
         # (a date left blank is today or the registration date, which these rules always accept)
-        if c.registered_on and row.attempt(_not_in_future, registered_on, "registered_on", "注册日期") is FAILED:
+        if c.registered_on and row.attempt(not_in_future, registered_on, "registered_on", "注册日期") is FAILED:
             return None
-        if c.consent_on and row.attempt(_not_in_future, c.consent_on, "consent_on", "同意日期") is FAILED:
+        if c.consent_on and row.attempt(not_in_future, c.consent_on, "consent_on", "同意日期") is FAILED:
             return None
         from_id = (c.facts.birth_date, c.facts.gender) if c.facts else None
         birth, gender = c.birth_date, c.gender
@@ -246,13 +246,13 @@ def _settle(
             if stored["guardian_name"] is not None
             else None
         )
-    facts = row.attempt(_birth_and_gender, from_id, birth, gender)
+    facts = row.attempt(birth_and_gender, from_id, birth, gender)
     if facts is FAILED:
         return None
     birth, gender = facts
-    if row.attempt(_check_dates, birth, registered_on) is FAILED:
+    if row.attempt(check_birth_dates, birth, registered_on) is FAILED:
         return None
-    guardian = row.attempt(_check_guardian, c.guardian or current_guardian, birth, registered_on)
+    guardian = row.attempt(check_guardian, c.guardian or current_guardian, birth, registered_on)
     if guardian is FAILED:
         return None
     return birth, gender, guardian
@@ -276,11 +276,11 @@ def _target(
     if target is None:
         target = holder
     elif holder is not None and holder["id"] != target["id"]:
-        row.error("phone", "duplicate_phone", _DUPLICATES["volunteer_phone_key"][2])
+        row.error("phone", "duplicate_phone", DUPLICATES["volunteer_phone_key"][2])
         return None
     owner = by_hash.get(c.id_hash) if c.id_hash else None
     if owner is not None and (target is None or owner["id"] != target["id"]):
-        row.error("id_number", "duplicate_id_number", _DUPLICATES["volunteer_id_number_hash_key"][2])
+        row.error("id_number", "duplicate_id_number", DUPLICATES["volunteer_id_number_hash_key"][2])
         return None
     if target is not None and c.masked is not None and c.masked != target["id_number_masked"]:
         row.error("id_number", "id_number_mismatch", "打码的身份证号与已登记的号码不符；如需更换请填写完整号码")
