@@ -11,42 +11,39 @@ WITH targets AS (
     FROM targets t JOIN area a ON a.id = t.id OR (NOT t.own AND a.path LIKE t.path || '%')
 ), areas AS (
     SELECT DISTINCT area FROM members
-), bounds AS (
-    SELECT date_trunc('month', $2::date)::date AS end_month, ($3::date - 1) AS before_start,
-           date_trunc('month', $3::date - 1)::date AS start_month
 ), registered AS (
     SELECT area, sum(n) AS n FROM (
-        SELECT m.area, m.delta AS n FROM stats_registered_month m, bounds b WHERE m.month < b.end_month
+        SELECT m.area, m.delta AS n FROM stats_registered_month m WHERE m.month < date_trunc('month', $2::date)::date
         UNION ALL
-        SELECT d.area, d.delta FROM stats_registered_delta d, bounds b WHERE d.day >= b.end_month AND d.day <= $2
+        SELECT d.area, d.delta FROM stats_registered_delta d WHERE d.day >= date_trunc('month', $2::date)::date AND d.day <= $2
     ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 ), active AS (
     SELECT area, sum(n) AS n FROM (
-        SELECT m.area, m.delta AS n FROM stats_active_month m, bounds b WHERE m.month < b.end_month
+        SELECT m.area, m.delta AS n FROM stats_active_month m WHERE m.month < date_trunc('month', $2::date)::date
         UNION ALL
-        SELECT d.area, d.delta FROM stats_active_delta d, bounds b WHERE d.day >= b.end_month AND d.day <= $2
+        SELECT d.area, d.delta FROM stats_active_delta d WHERE d.day >= date_trunc('month', $2::date)::date AND d.day <= $2
     ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 ), served AS (
     SELECT area, sum(n) AS minutes FROM (
-        SELECT m.area, m.minutes AS n FROM stats_area_month m, bounds b
-            WHERE m.month < b.end_month AND m.source = ANY($4)
-        UNION ALL SELECT d.area, d.minutes FROM stats_area_day d, bounds b
-            WHERE d.day >= b.end_month AND d.day <= $2 AND d.source = ANY($4)
-        UNION ALL SELECT m.area, -m.minutes FROM stats_area_month m, bounds b
-            WHERE m.month < b.start_month AND m.source = ANY($4)
-        UNION ALL SELECT d.area, -d.minutes FROM stats_area_day d, bounds b
-            WHERE d.day >= b.start_month AND d.day <= b.before_start AND d.source = ANY($4)
+        SELECT m.area, m.minutes AS n FROM stats_area_month m
+            WHERE m.month < date_trunc('month', $2::date)::date AND m.source = ANY($4)
+        UNION ALL SELECT d.area, d.minutes FROM stats_area_day d
+            WHERE d.day >= date_trunc('month', $2::date)::date AND d.day <= $2 AND d.source = ANY($4)
+        UNION ALL SELECT m.area, -m.minutes FROM stats_area_month m
+            WHERE m.month < date_trunc('month', $3::date - 1)::date AND m.source = ANY($4)
+        UNION ALL SELECT d.area, -d.minutes FROM stats_area_day d
+            WHERE d.day >= date_trunc('month', $3::date - 1)::date AND d.day <= $3::date - 1 AND d.source = ANY($4)
     ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 ), hosted AS (
     SELECT area, sum(n) AS records FROM (
-        SELECT m.area, m.records AS n FROM stats_place_month m, bounds b
-            WHERE m.month < b.end_month AND m.source = ANY($4)
-        UNION ALL SELECT d.area, d.records FROM stats_place_day d, bounds b
-            WHERE d.day >= b.end_month AND d.day <= $2 AND d.source = ANY($4)
-        UNION ALL SELECT m.area, -m.records FROM stats_place_month m, bounds b
-            WHERE m.month < b.start_month AND m.source = ANY($4)
-        UNION ALL SELECT d.area, -d.records FROM stats_place_day d, bounds b
-            WHERE d.day >= b.start_month AND d.day <= b.before_start AND d.source = ANY($4)
+        SELECT m.area, m.records AS n FROM stats_place_month m
+            WHERE m.month < date_trunc('month', $2::date)::date AND m.source = ANY($4)
+        UNION ALL SELECT d.area, d.records FROM stats_place_day d
+            WHERE d.day >= date_trunc('month', $2::date)::date AND d.day <= $2 AND d.source = ANY($4)
+        UNION ALL SELECT m.area, -m.records FROM stats_place_month m
+            WHERE m.month < date_trunc('month', $3::date - 1)::date AND m.source = ANY($4)
+        UNION ALL SELECT d.area, -d.records FROM stats_place_day d
+            WHERE d.day >= date_trunc('month', $3::date - 1)::date AND d.day <= $3::date - 1 AND d.source = ANY($4)
     ) x WHERE area IN (SELECT area FROM areas) GROUP BY area
 )
 SELECT m.target AS area_id, m.own,
