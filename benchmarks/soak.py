@@ -101,7 +101,9 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-async def drive(base: str, seconds: float, concurrency: int, results: dict[str, list[float]], errors: dict[str, int]) -> None:
+async def drive(
+    base: str, seconds: float, concurrency: int, results: dict[str, list[float]], errors: dict[str, int]
+) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         token = (await http.post("/api/v1/auth/token", json={"username": "soak", "password": "soak-password-1"})).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
@@ -166,8 +168,9 @@ async def drift(dsn: str, base: str) -> int:
     """Figures that differ between the API's participation call and a recount from the records."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         token = (await http.post("/api/v1/auth/token", json={"username": "soak", "password": "soak-password-1"})).json()
-        body = (await http.get("/api/v1/stats/participation", headers={"Authorization": f"Bearer {token['access_token']}"},
-                               params={"area": "GX", "as_of": date.today().isoformat()})).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        params = {"area": "GX", "as_of": date.today().isoformat()}
+        body = (await http.get("/api/v1/stats/participation", headers=headers, params=params)).json()
     conn = await asyncpg.connect(dsn)
     window = date.today() - timedelta(days=364)
     recount = await conn.fetchrow(db.sql("stats/reference"), "/GX/%", date.today(), window, 0, ["checkin", "manual"])

@@ -131,7 +131,8 @@ async def build(dsn: str, volunteers: int, records: int) -> None:
                    CASE WHEN g % 7 = 0 THEN 'manual' ELSE 'checkin' END,
                    CASE WHEN g % 31 = 0 THEN 'rejected' WHEN g % 17 = 0 THEN 'pending' ELSE 'approved' END,
                    a.starts_at, a.ends_at, m * 60, m
-            FROM (SELECT g, 1 + (g::bigint * 7919) % $3 AS v, 1 + (g::bigint * 104729) % $4 AS act,
+            -- each volunteer serves at ten different activities: (volunteer, activity) pairs never repeat
+            FROM (SELECT g, 1 + g % $3 AS v, 1 + ((g % $3) * 31 + (g / $3) * 4801) % $4 AS act,
                          (30 + (g * 13) % 150) AS m
                   FROM generate_series($1::int, $2::int) g) s
             JOIN activity a ON a.id = s.act
@@ -216,7 +217,7 @@ async def main() -> None:
     await db.open_pool(max_size=4)
     try:
         results = []
-        for as_of in (TODAY, TODAY - timedelta(days=400), date(2023, 3, 5), date(2022, 12, 31)):
+        for as_of in (TODAY, TODAY - timedelta(days=400), date(2023, 3, 5)):
             ms, reference_ms, same = await measure(as_of, args.runs)
             results.append((ms, reference_ms, same))
             print(
