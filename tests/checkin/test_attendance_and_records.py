@@ -171,10 +171,13 @@ async def test_manual_record_validation_and_scope(world: World, frozen: Clock) -
     assert (
         await world.post("staff_c11", "/api/v1/service-records", {**base, "volunteer_id": outsider["id"]})
     ).status_code == 403
-    assert (await world.post("staff_c21", "/api/v1/service-records", base)).status_code == 404
+    outside = await world.post("staff_c21", "/api/v1/service-records", base)
+    assert outside.status_code == 403 and outside.json()["code"] == "outside_scope"
     assert (await world.post("official_s1", "/api/v1/service-records", base)).status_code == 403
     missing = await world.post("staff_c11", "/api/v1/service-records", {**base, "volunteer_id": 999999})
     assert missing.status_code == 422 and missing.json()["field"] == "volunteer_id"
+    no_activity = await world.post("staff_c11", "/api/v1/service-records", {**base, "activity_id": 999999})
+    assert no_activity.status_code == 422 and no_activity.json()["field"] == "activity_id"
     assert await ServiceRecord.count() == 0
     listed = (await world.get("staff_c21", "/api/v1/service-records")).json()
     assert listed == {"items": [], "total": 0}

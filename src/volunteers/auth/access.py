@@ -45,6 +45,13 @@ class Caller:
         if not self.covers(path):
             raise Forbidden(f"{what}不在您管辖的区域内，不能修改", code="outside_scope")
 
+    def sees_whole_phone(self, path: str | None) -> bool:
+        """Whole phone numbers only for staff and admins whose subtree holds the person's area; masked otherwise.
+
+        A volunteer from elsewhere who checks in at one of the caller's activities stays a stranger's number.
+        """
+        return self.role != "official" and self.covers(path)
+
     @property
     def scope_prefix(self) -> str:
         """A LIKE prefix matching the caller's subtree paths."""

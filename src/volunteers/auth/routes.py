@@ -16,7 +16,12 @@ class LoginController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/token", status_code=200, summary="Log in: username and password for a bearer token")
+    @post(
+        "/token",
+        status_code=200,
+        opt={"problems": (401, 429)},  # wrong credentials; too many failures
+        summary="Log in: username and password for a bearer token",
+    )
     async def token(self, request: Request[Any, Any, Any], data: LoginIn) -> TokenOut:
         address = request.client.host if request.client else "unknown"
         return await service.login(data.username, data.password, limits=request.app.state.login_limits, address=address)

@@ -9,7 +9,7 @@ import asyncpg
 from volunteers import audit, clock, db
 from volunteers.auth.access import Caller
 from volunteers.checkin.schemas import DecisionIn, ManualRecordIn, RecordOut
-from volunteers.checkin.service import writable_activity
+from volunteers.checkin.service import activity_for_write
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound
 
 
@@ -77,7 +77,7 @@ async def require_volunteer_in_scope(caller: Caller, volunteer_id: int) -> None:
 
 async def create_manual(caller: Caller, data: ManualRecordIn) -> RecordOut:
     """Enter service hours by hand (pending until approved); never replaces a scan-derived record."""
-    activity = await writable_activity(caller, data.activity_id)
+    activity = await activity_for_write(caller, data.activity_id)
     await require_volunteer_in_scope(caller, data.volunteer_id)
     if data.started_at.tzinfo is None or data.ended_at.tzinfo is None:
         raise Invalid("时间需要带时区，例如 2026-03-05T09:00:00+08:00", field="started_at", code="naive_datetime")

@@ -9,7 +9,6 @@ from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
 from volunteers.checkin import records, service
-from volunteers.limits import ScanLimits
 from volunteers.checkin.schemas import (
     AttendanceOut,
     CloseOut,
@@ -25,9 +24,12 @@ from volunteers.checkin.schemas import (
 )
 from volunteers.checkin.self_service import register_and_check_in
 from volunteers.fields import Limit, Offset, PathId
+from volunteers.limits import ScanLimits
 from volunteers.people.identity import normalise_phone
 
 CodePath = Annotated[str, Parameter(min_length=1, max_length=32)]
+# The refusals a scan can meet (service.REFUSALS) besides an unknown code, and invalid input.
+SCAN_REFUSALS = {"problems": tuple({status for status, _ in service.REFUSALS.values()} | {422})}
 
 
 def client_of(request: Request[Any, Any, Any]) -> str:
@@ -50,7 +52,7 @@ class PublicCheckinController(Controller):
     path = "/checkin"
     tags = ["check-in"]
 
-    @post("/{code:str}", status_code=200, summary="Check in or out by phone number (no login)")
+    @post("/{code:str}", status_code=200, opt=SCAN_REFUSALS, summary="Check in or out by phone number (no login)")
     async def scan(self, request: Request[Any, Any, Any], code: CodePath, data: ScanIn) -> ScanOut:
         await check_limits(request, code, data.action)
         return await service.record_scan(
@@ -62,7 +64,12 @@ class PublicCheckinController(Controller):
             client=client_of(request),
         )
 
-    @post("/{code:str}/register", status_code=200, summary="Register on the spot, then check in (no login)")
+    @post(
+        "/{code:str}/register",
+        status_code=200,
+        opt=SCAN_REFUSALS,
+        summary="Register on the spot, then check in (no login)",
+    )
     async def register(self, request: Request[Any, Any, Any], code: CodePath, data: RegisterIn) -> ScanOut:
         await check_limits(request, code, "in")
         return await register_and_check_in(code, data, client_of(request))

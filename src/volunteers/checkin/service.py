@@ -18,7 +18,8 @@ from volunteers.checkin.schemas import (
     CodeOut,
     ScanOut,
 )
-from volunteers.errors import Conflict, DomainError, NotFound
+from volunteers.errors import Conflict, DomainError, Invalid, NotFound
+from volunteers.people.identity import mask_phone
 from volunteers.settings import get_settings
 
 # No look-alikes (0/o, 1/l/i): codes are sometimes typed from a printed poster.
@@ -89,6 +90,15 @@ async def writable_activity(caller: Caller, activity_id: int) -> dict[str, Any]:
     row = await readable_activity(caller, activity_id)
     caller.require_write(row["area_path"], "活动")
     return row
+
+
+async def activity_for_write(caller: Caller, activity_id: int, field: str = "activity_id") -> dict[str, Any]:
+    """An activity a request body refers to: it must exist (else 422 on `field`) and be writable (else 403)."""
+    row = await db.fetchrow("checkin/activity", activity_id)
+    if row is None:
+        raise Invalid(f"活动 {activity_id} 不存在", field=field, code="unknown_activity")
+    caller.require_write(row["area_path"], "该活动")
+    return dict(row)
 
 
 def window(row: dict[str, Any]) -> tuple[datetime, datetime]:
@@ -205,14 +215,13 @@ async def attendance(caller: Caller, activity_id: int) -> AttendanceOut:
     """Who checked in, who is inside now, and the counters staff watch."""
     row = await readable_activity(caller, activity_id)
     records = await db.fetch("checkin/attendance", activity_id)
-    mask = caller.role == "official"
     items = [
         AttendanceRow(
             record_id=r["record_id"],
             volunteer_id=r["volunteer_id"],
             volunteer_no=r["volunteer_no"],
             name=r["name"],
-            phone=f"{r['phone'][:3]}****{r['phone'][-4:]}" if mask else r["phone"],
+            phone=r["phone"] if caller.sees_whole_phone(r["volunteer_path"]) else mask_phone(r["phone"]),
             checked_in_at=r["checked_in_at"],
             checked_out_at=r["checked_out_at"],
             inside=r["inside"],

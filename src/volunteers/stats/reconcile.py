@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from volunteers.auth.access import Caller
@@ -47,7 +48,7 @@ def _implied(
         out[numerator_name] = rounded(share * denominator, 0)
     if numerator is not None and share:
         out[denominator_name] = rounded(Decimal(numerator) / share, 0)
-    return out
+    return {name: v for name, v in out.items() if math.isfinite(v)}  # a rate near 0 implies no finite count
 
 
 async def reconcile(caller: Caller, data: ReconcileIn) -> ReconcileOut:

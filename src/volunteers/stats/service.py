@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from volunteers import db
@@ -22,8 +22,11 @@ from volunteers.stats.schemas import AreaFigures, AreaRef, Figure, Parameters, P
 
 
 def rounded(value: float | Decimal, places: int = 2) -> float:
-    """Half-up rounding, as statistics offices publish (17.155 → 17.16)."""
-    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    """Half-up rounding, as statistics offices publish (17.155 → 17.16); exact for values of any size."""
+    exact = Decimal(str(value))
+    # quantize needs a digit of precision for every digit it keeps, or it raises (an implied figure can be huge)
+    context = Context(prec=max(28, exact.adjusted() + places + 2))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=context))
 
 
 def percent(numerator: float | None, denominator: float | None) -> float | None:

@@ -67,7 +67,7 @@ async def _area_names(caller: Caller) -> dict[str, str]:
 
 def _phone_for(caller: Caller, phone: str, path: str) -> str:
     """Full phones only for staff who cover the person's area."""
-    return phone if caller.role != "official" and caller.covers(path) else mask_phone(phone)
+    return phone if caller.sees_whole_phone(path) else mask_phone(phone)
 
 
 async def volunteer_rows(caller: Caller, *, area: str | None, status: str | None, q: str | None) -> list[list[Any]]:
