@@ -180,25 +180,29 @@ def realistic(realm: Realm, path: str, values: Any, *, in_path: bool = False) ->
 
 def spare_the_fuzzers(realm: Realm, path_parameters: Any) -> Any:
     """A user id naming one of the fuzzing users becomes the spare user's (see SPARE_USER)."""
-    if isinstance(path_parameters, dict) and path_parameters.get("user_id") in realm.protected_users:
-        return {**path_parameters, "user_id": realm.spare_user}
-    return path_parameters
+    if not isinstance(path_parameters, dict) or "user_id" not in path_parameters:
+        return path_parameters
+    try:
+        named = int(str(path_parameters["user_id"]))  # coverage cases send ids as text, "01" too
+    except ValueError:
+        return path_parameters
+    return {**path_parameters, "user_id": realm.spare_user} if named in realm.protected_users else path_parameters
 
 
 def load_schema(raw: dict[str, Any], realm: Realm) -> Any:
     """The served document as a schemathesis schema, with hooks steering generated values to real ones."""
     schema = schemathesis.openapi.from_dict(raw, config=schemathesis.Config())
 
-    @schema.hook  # type: ignore[untyped-decorator]
+    @schema.hook
     def flatmap_path_parameters(context: Any, path_parameters: Any) -> st.SearchStrategy[Any]:
         steered = realistic(realm, context.operation.path, path_parameters, in_path=True)
         return steered.map(lambda values: spare_the_fuzzers(realm, values))
 
-    @schema.hook  # type: ignore[untyped-decorator]
+    @schema.hook
     def flatmap_query(context: Any, query: Any) -> st.SearchStrategy[Any]:
         return realistic(realm, context.operation.path, query)
 
-    @schema.hook  # type: ignore[untyped-decorator]
+    @schema.hook
     def flatmap_body(context: Any, body: Any) -> st.SearchStrategy[Any]:
         return realistic(realm, context.operation.path, body)
 
@@ -213,7 +217,7 @@ async def served_schema(base_url: str, realm: Realm) -> Any:
     return load_schema(response.json(), realm)
 
 
-def validate(case: Case, response: Any, headers: dict[str, str]) -> None:
+def validate(case: Case[Any], response: Any, headers: dict[str, str]) -> None:
     """Run CHECKS; schemathesis's FailureGroup becomes a plain AssertionError with its report."""
     try:
         case.validate_response(response, checks=CHECKS, headers=headers)
@@ -261,16 +265,40 @@ def fuzz_settings(examples: int) -> settings:
     )
 
 
-def fuzz(schema: Any, base_url: str, headers: dict[str, str], examples: int) -> Outcome:
-    """Every operation with `examples` valid and `examples` invalid requests, all checks on each answer."""
+def fuzz(schema: Any, realm: Realm, base_url: str, headers: dict[str, str], examples: int) -> Outcome:
+    """Every operation: schemathesis's coverage cases (boundary values, missing and wrong parts, other methods),
+    then `examples` random valid and `examples` random invalid requests; all checks on every answer."""
     outcome = Outcome()
     session = requests.Session()
     for result in schema.get_all_operations():
         operation = result.ok()
-        if label_of(operation) not in NOT_FUZZED:
-            seen = outcome.statuses.setdefault(label_of(operation), Counter())
-            outcome.run(label_of(operation), fuzz_operation(operation, base_url, session, headers, seen, examples))
+        label = label_of(operation)
+        if label in NOT_FUZZED:
+            continue
+        seen = outcome.statuses.setdefault(label, Counter())
+        outcome.run(label, partial(cover_operation, schema, realm, operation, base_url, session, headers, seen))
+        if label not in outcome.failures:
+            outcome.run(label, fuzz_operation(operation, base_url, session, headers, seen, examples))
     return outcome
+
+
+def cover_operation(
+    schema: Any,
+    realm: Realm,
+    operation: Any,
+    base_url: str,
+    session: requests.Session,
+    headers: dict[str, str],
+    seen: Counter[int],
+) -> None:
+    """Schemathesis's deterministic coverage cases for one operation, valid and invalid (no hooks apply)."""
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+    config = schema.config.generation_for(operation=operation)
+    for case in schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config):
+        case.path_parameters = spare_the_fuzzers(realm, case.path_parameters)
+        response = case.call(base_url=base_url, session=session, headers=headers, timeout=30)
+        seen[response.status_code] += 1
+        validate(case, response, headers)
 
 
 def fuzz_operation(
@@ -285,7 +313,7 @@ def fuzz_operation(
 
     @fuzz_settings(2 * examples)
     @given(case=modes)
-    def run(case: Case) -> None:
+    def run(case: Case[Any]) -> None:
         response = case.call(base_url=base_url, session=session, headers=headers, timeout=30)
         seen[response.status_code] += 1
         validate(case, response, headers)
@@ -293,7 +321,7 @@ def fuzz_operation(
             ours = response.request.headers.get("Authorization") == headers["Authorization"]
             assert (response.status_code == 401) != ours, f"{response.request.headers}: {response.text}"
 
-    return run  # type: ignore[no-any-return]
+    return run
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -303,7 +331,7 @@ async def test_every_operation_holds_under_fuzzing(app: Any, world: World, role:
     async with served(app) as base_url:
         schema = await served_schema(base_url, realm)
         started = time.monotonic()
-        outcome = await anyio.to_thread.run_sync(fuzz, schema, base_url, headers, EXAMPLES)
+        outcome = await anyio.to_thread.run_sync(fuzz, schema, realm, base_url, headers, EXAMPLES)
         elapsed = time.monotonic() - started
     print(f"\n{role}: {outcome.calls} calls to {len(outcome.statuses)} operations in {elapsed:.0f}s")
     if os.environ.get("VOLUNTEERS_FUZZ_STATUSES"):
@@ -336,14 +364,14 @@ def refusal_test(
 ) -> Callable[[], None]:
     @fuzz_settings(2 * len(credentials))
     @given(case=operation.as_strategy(), sent=st.sampled_from(credentials))
-    def run(case: Case, sent: dict[str, str]) -> None:
+    def run(case: Case[Any], sent: dict[str, str]) -> None:
         response = case.call(base_url=base_url, session=session, headers=sent, timeout=30)
         seen[response.status_code] += 1
         validate(case, response, sent)
         assert response.status_code == 401, response.text
         assert set(response.json()) <= PROBLEM_KEYS, response.text
 
-    return run  # type: ignore[no-any-return]
+    return run
 
 
 async def test_unauthenticated_calls_get_401_and_never_data(app: Any, world: World) -> None:
@@ -408,45 +436,83 @@ async def test_imports_answer_as_documented(app: Any, world: World, rows: str, a
 
 
 async def test_what_fuzzing_found_stays_fixed(app: Any, world: World) -> None:
-    """Requests that once answered 500 or an undocumented status, replayed with the same checks."""
+    """Requests that once answered 500, an undocumented status or locked the fuzzer out, replayed with CHECKS."""
     await build_realm(world)
     today = clock.now().astimezone(LOCAL_TZ).date().isoformat()
-    found: list[tuple[str, str, str, dict[str, Any], int]] = [
-        # A published rate near zero implied a denominator too big for Decimal's 28 digits (500).
+    users = (await world.get("root", "/api/v1/users")).json()["items"]
+    root_id = next(u["id"] for u in users if u["username"] == "root")
+    manual = {"volunteer_id": 1, "started_at": "2026-01-01T09:00:00+08:00", "ended_at": "2026-01-01T10:00:00+08:00"}
+    found: list[tuple[str, str, str, dict[str, Any], dict[str, Any], int]] = [
+        # A published rate near zero implied a denominator beyond Decimal's 28 digits: 500.
         (
             "root",
-            "/api/v1/stats/reconcile",
             "POST",
+            "/api/v1/stats/reconcile",
+            {},
             {"area": "S1", "as_of": today, "reported": {"active_rate": 1.5e-80, "active": 5018}},
             200,
         ),
         (
             "root",
-            "/api/v1/stats/reconcile",
             "POST",
+            "/api/v1/stats/reconcile",
+            {},
             {"area": "S1", "as_of": today, "reported": {"registration_rate": 5e-324, "registered": 10**9}},
             200,
         ),
         # A manual record naming an activity that does not exist answered 404 instead of 422 on the field.
-        (
-            "staff_c11",
-            "/api/v1/service-records",
-            "POST",
-            {
-                "volunteer_id": 1,
-                "activity_id": 999999,
-                "started_at": "2026-01-01T09:00:00+08:00",
-                "ended_at": "2026-01-01T10:00:00+08:00",
-                "reason": "补录",
-            },
-            422,
-        ),
+        ("staff_c11", "POST", "/api/v1/service-records", {}, {**manual, "activity_id": 999999, "reason": "补录"}, 422),
+        # The fuzzer, as root, deactivated root: an admin can no longer lock themself out.
+        ("root", "PATCH", "/api/v1/users/{user_id}", {"user_id": root_id}, {"is_active": False}, 422),
+        ("root", "PATCH", "/api/v1/users/{user_id}", {"user_id": root_id}, {"role": "staff"}, 422),
     ]
     async with served(app) as base_url:
         schema = await served_schema(base_url, Realm())
-        for user, path, method, body, status in found:
+        for user, method, path, parameters, body, status in found:
             headers = await world.login(user)
-            case = schema[path][method].Case(body=body, media_type="application/json")
+            case = schema[path][method].Case(path_parameters=parameters, body=body, media_type="application/json")
             response = await anyio.to_thread.run_sync(partial(case.call, base_url=base_url, headers=headers))
             assert response.status_code == status, (path, response.text)
             validate(case, response, headers)
+    assert (await world.get("root", "/api/v1/auth/me")).json()["role"] == "admin"
+
+
+async def test_options_needs_the_token_like_every_method(world: World) -> None:
+    """Litestar let OPTIONS through unauthenticated and the router's guards then met no caller: 500 on every path."""
+    for path in ("/api/v1/areas", "/api/v1/users/1", "/api/v1/activities/1/close"):
+        anonymous = await world.http.options(path)
+        assert anonymous.status_code == 401, (path, anonymous.text)
+        assert anonymous.headers["content-type"].startswith("application/problem+json")
+        allowed = await world.http.options(path, headers=await world.login("root"))
+        assert allowed.status_code == 204 and allowed.headers["allow"], (path, allowed.text)
+    assert (await world.get("root", "/api/v1/auth/me")).status_code == 200  # and the caller is still logged in
+
+
+async def test_the_document_describes_every_problem(client: httpx.AsyncClient) -> None:
+    """What the fuzzing relies on, read directly: problem answers, login, file types, strict request bodies."""
+    document = (await client.get("/schema/openapi.json")).json()
+    operations = {
+        f"{method.upper()} {path}": operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if path.startswith("/api/v1/")
+    }
+    for label, operation in operations.items():
+        responses = operation["responses"]
+        assert "503" in responses, label
+        assert ("401" in responses) == ("security" in operation) or label == "POST /api/v1/auth/token", label
+        for status, response in responses.items():
+            if int(status) >= 400:
+                assert "application/problem+json" in response["content"], (label, status)
+    assert {"401", "429"} <= set(operations["POST /api/v1/auth/token"]["responses"])
+    assert {"404", "409", "410", "429"} <= set(operations["POST /api/v1/checkin/{code}"]["responses"])
+    assert "403" not in operations["GET /api/v1/volunteers"]["responses"]  # reads outside the area are 404
+    assert "403" in operations["GET /api/v1/audit"]["responses"]  # admins only
+    assert set(operations["GET /api/v1/exports/teams"]["responses"]["200"]["content"]) == {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/csv",
+    }
+    schemas = document["components"]["schemas"]
+    assert schemas["TeamIn"]["additionalProperties"] is False  # unknown fields are refused (400)
+    assert "anyOf" in schemas["Figure"]["properties"]["numerator"]  # int | float: an integer is also a number
+    assert "503" in document["paths"]["/health"]["get"]["responses"]

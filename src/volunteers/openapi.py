@@ -1,9 +1,10 @@
-"""The OpenAPI document as clients need it: every problem-details answer an operation can give, file downloads.
+"""The OpenAPI document as clients need it, completed from the route table.
 
-Litestar documents each operation's success response and a generic 400 whose body is not ours. Every error
-here is an RFC 9457 problem (`errors.problem`), so the served document is completed from the route table:
-each /api/v1 operation lists the statuses its mechanisms can answer with an `application/problem+json` body,
-and handlers returning `Response[bytes]` are documented as the spreadsheet files they send.
+Litestar documents each operation's success and a generic 400 whose body is not ours. Every error here is an
+RFC 9457 problem (`errors.problem`), so each /api/v1 operation is given the statuses its mechanisms can answer
+(parsing, login, guards, path lookups, writes, and a handler's `opt={"problems": (...)}`) with an
+`application/problem+json` body; `Response[bytes]` handlers and `format` queries get their file media types;
+request Structs that forbid unknown fields say so; and `int | float` unions become `anyOf`, which they are.
 """
 
 from __future__ import annotations
@@ -116,9 +117,10 @@ def problem_statuses(
         statuses.add(404)  # the path or a required `area` names something absent or outside the caller's area
     if requires_login(handler):
         statuses.add(401)
-        if admins_only in guards or (writes and read_only_officials in guards and not handler.opt.get("any_role")):
+        changes = writes and not handler.opt.get("any_role")  # any_role posts (logout, reconcile) change no record
+        if admins_only in guards or (changes and read_only_officials in guards):
             statuses.add(403)
-        if writes and (has_body or "path" in located):
+        if changes and (has_body or "path" in located):
             statuses |= {409, 422}  # a change the current state refuses; a record that does not allow it
     statuses.update(handler.opt.get(OPT_PROBLEMS, ()))
     return statuses

@@ -9,6 +9,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
 
 from volunteers import db
 from volunteers.errors import Forbidden, NotFound, Unauthorized
@@ -80,6 +81,11 @@ async def caller_for_token(token: str) -> Caller | None:
 
 class BearerAuthentication(AbstractAuthenticationMiddleware):
     """Every /api/v1 call but login carries `Authorization: Bearer <token>`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        # Every method, OPTIONS too: Litestar lets OPTIONS through unauthenticated by default, and the router's
+        # guards then met a request without a caller (500 on every staff path). The API serves no CORS preflight.
+        super().__init__(app, exclude_http_methods=[])
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")

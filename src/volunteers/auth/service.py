@@ -171,6 +171,10 @@ async def update_user(caller: Caller, user_id: int, patch: UserPatch) -> UserOut
     row = await _user_in_scope(caller, user_id)
     before = _user_out(row)
     role = patch.role or before.role
+    if user_id == caller.user_id and (patch.is_active is False or role != before.role):
+        # An admin could otherwise lock themself out, down to the last system administrator.
+        field = "is_active" if patch.is_active is False else "role"
+        raise Invalid("不能停用自己的账号或更改自己的角色，请由其他管理员操作", field=field, code="own_account")
     _check_role_and_area(role, row["area_path"])  # type: ignore[arg-type]
     values: dict[object, object] = {StaffUser.role: role}
     if patch.is_active is not None:
