@@ -405,9 +405,6 @@ async def test_logout_answers_as_documented(app: Any, world: World) -> None:
 
 GOOD_SHEET = "姓名,手机号\r\n赵六,13700137000\r\n"
 BAD_SHEET = "姓名,手机号\r\n赵六,123\r\n"
-# The refusal report (422, a JSON report or the marked sheet) is not documented by the import handler yet;
-# strict, so the marks must go once it is (see the report of the fuzzing work).
-UNDOCUMENTED_REPORT = pytest.mark.xfail(reason="POST /imports/{kind} does not document its 422 report", strict=True)
 
 
 @pytest.mark.parametrize(
@@ -415,8 +412,8 @@ UNDOCUMENTED_REPORT = pytest.mark.xfail(reason="POST /imports/{kind} does not do
     [
         pytest.param(GOOD_SHEET, "json", 200, id="good-json"),
         pytest.param(GOOD_SHEET, "xlsx", 200, id="good-xlsx"),
-        pytest.param(BAD_SHEET, "json", 422, id="bad-json", marks=UNDOCUMENTED_REPORT),
-        pytest.param(BAD_SHEET, "xlsx", 422, id="bad-xlsx", marks=UNDOCUMENTED_REPORT),
+        pytest.param(BAD_SHEET, "json", 422, id="bad-json"),
+        pytest.param(BAD_SHEET, "xlsx", 422, id="bad-xlsx"),
     ],
 )
 async def test_imports_answer_as_documented(app: Any, world: World, rows: str, answer: str, status: int) -> None:

@@ -77,3 +77,27 @@ async def test_population_with_nul_source_is_refused(world: World) -> None:
     response = await world.put("root", "/api/v1/areas/S1/population/2025", body)
     assert response.status_code == 400
     assert (await world.get("root", "/api/v1/areas/S1/population")).json() == []
+
+
+LISTS_WITH_FILTERS = [
+    "/api/v1/volunteers",
+    "/api/v1/teams",
+    "/api/v1/venues",
+    "/api/v1/exports/volunteers",
+    "/api/v1/exports/teams",
+]
+
+
+@pytest.mark.parametrize("url", LISTS_WITH_FILTERS)
+@pytest.mark.parametrize(("name", "value"), [("q", "赵\x01六"), ("q", "\x7f"), ("area", "C1 1"), ("area", "C11%")])
+async def test_list_filters_are_refused_alike(world: World, url: str, name: str, value: str) -> None:
+    """Every list and export reads its search text and area the same way: a bad one is a 400 naming it."""
+    response = await world.get("staff_s1", url, params={name: value})
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [name]
+
+
+async def test_search_text_with_ordinary_punctuation_is_accepted(world: World) -> None:
+    for url in LISTS_WITH_FILTERS:
+        response = await world.get("staff_s1", url, params={"q": "赵 六_%'\"\\"})
+        assert response.status_code == 200, (url, response.text)

@@ -49,7 +49,7 @@ ADMIN_READ = "admin_read"
 ADMIN_WRITE = "admin_write"
 GLOBAL_READ = "global_read"  # any role; nothing in it belongs to an area
 GLOBAL_ANY_WRITE = "global_any_write"  # logging out
-GLOBAL_ADMIN_WRITE = "global_admin_write"  # activity categories: the district's shared list
+GLOBAL_ADMIN_WRITE = "global_admin_write"  # activity categories: the district's shared list, system admins only
 
 WRITES = {WRITE, ANY_WRITE, ADMIN_WRITE, GLOBAL_ANY_WRITE, GLOBAL_ADMIN_WRITE}
 ADMIN_ONLY = {ADMIN_READ, ADMIN_WRITE, GLOBAL_ADMIN_WRITE}
@@ -548,6 +548,8 @@ def want(entry: Entry, who: str, case: str) -> Want:
     writes = access in WRITES
     if writes and role == "official" and access not in (ANY_WRITE, GLOBAL_ANY_WRITE):
         return Want(FORBIDDEN, code="read_only", unchanged=True)
+    if access == GLOBAL_ADMIN_WRITE and AREA_OF[who] is not None:
+        return Want(FORBIDDEN, code="system_admin_only", unchanged=True)
     if access in ADMIN_ONLY and role != "admin":
         return Want(FORBIDDEN, code="admin_only", unchanged=writes)
     if case == "inside":

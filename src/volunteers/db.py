@@ -63,7 +63,12 @@ class Transaction(PostgresTransaction):
 
 
 class Engine(PostgresEngine):
-    """The PostgreSQL engine with `Transaction` above."""
+    """The PostgreSQL engine with `Transaction` above, and no connection made when it is built."""
+
+    async def check_version(self) -> None:
+        # Piccolo connects at import to log the server version; the DSN is only known after `configure`
+        # (the embedded server may not be started yet), so the attempt could only warn or wait on a stranger.
+        return None
 
     def transaction(self, allow_nested: bool = True) -> Transaction:
         return Transaction(engine=self, allow_nested=allow_nested)

@@ -23,6 +23,15 @@ Limit = Annotated[int, Parameter(ge=1, le=500, default=50, description="page siz
 Offset = Annotated[int, Parameter(ge=0, le=10_000_000, default=0, description="rows to skip")]
 PathId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 
+# List filters in the query string, the same on every list and export: a malformed one is a 400 naming it.
+AreaQuery = Annotated[
+    str | None, Parameter(max_length=32, pattern=r"^[A-Za-z0-9-]+$", description="区域编码（含下级）")
+]
+SearchQuery = Annotated[
+    str | None, Parameter(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$", description="搜索词（不含控制字符）")
+]
+IdQuery = Annotated[int | None, Parameter(ge=1, le=2**31 - 1)]
+
 # The district keeps local time; dates ("today", registered_on, as_of) are Beijing dates.
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 

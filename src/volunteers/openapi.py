@@ -17,7 +17,13 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.routes import HTTPRoute
 
-from volunteers.auth.access import SAFE_METHODS, BearerAuthentication, admins_only, read_only_officials
+from volunteers.auth.access import (
+    SAFE_METHODS,
+    BearerAuthentication,
+    admins_only,
+    read_only_officials,
+    system_admins_only,
+)
 
 API_PREFIX = "/api/v1/"
 PROBLEM_JSON = "application/problem+json"
@@ -118,7 +124,7 @@ def problem_statuses(
     if requires_login(handler):
         statuses.add(401)
         changes = writes and not handler.opt.get("any_role")  # any_role posts (logout, reconcile) change no record
-        if admins_only in guards or (changes and read_only_officials in guards):
+        if guards & {admins_only, system_admins_only} or (changes and read_only_officials in guards):
             statuses.add(403)
         if changes and (has_body or "path" in located):
             statuses |= {409, 422}  # a change the current state refuses; a record that does not allow it

@@ -20,10 +20,8 @@ from volunteers.activities.schemas import (
     CategoryPatch,
     Status,
 )
-from volunteers.auth.access import Caller, admins_only
-from volunteers.fields import Limit, Offset, PathId
-
-QueryId = Annotated[int | None, Parameter(ge=1, le=2**31 - 1)]
+from volunteers.auth.access import Caller, system_admins_only
+from volunteers.fields import AreaQuery, IdQuery, Limit, Offset, PathId
 
 _TIMES = "Datetimes are ISO 8601; one without a timezone is taken as Beijing time (UTC+8)."
 
@@ -36,11 +34,15 @@ class CategoryController(Controller):
     async def index(self, include_inactive: bool = False) -> list[CategoryOut]:
         return await service.list_categories(include_inactive)
 
-    @post("/", guards=[admins_only], summary="Add an activity category (admins)")
+    @post("/", guards=[system_admins_only], summary="Add an activity category (system admins)")
     async def create(self, caller: Caller, data: CategoryIn) -> CategoryOut:
         return await service.create_category(caller, data)
 
-    @patch("/{category_id:int}", guards=[admins_only], summary="Rename, reorder, retire or restore a category (admins)")
+    @patch(
+        "/{category_id:int}",
+        guards=[system_admins_only],
+        summary="Rename, reorder, retire or restore a category (system admins)",
+    )
     async def update(self, caller: Caller, category_id: PathId, data: CategoryPatch) -> CategoryOut:
         return await service.update_category(caller, category_id, data)
 
@@ -62,9 +64,9 @@ class ActivityController(Controller):
     async def index(
         self,
         caller: Caller,
-        area: Annotated[str | None, Parameter(max_length=32)] = None,
-        team: QueryId = None,
-        venue: QueryId = None,
+        area: AreaQuery = None,
+        team: IdQuery = None,
+        venue: IdQuery = None,
         category: Annotated[str | None, Parameter(max_length=50)] = None,
         status: Status | None = None,
         from_: Annotated[date | None, Parameter(query="from")] = None,

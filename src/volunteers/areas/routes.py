@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from volunteers.areas import service
 from volunteers.areas.schemas import AreaIn, AreaOut, AreaPage, AreaPatch, Level, PopulationIn, PopulationOut
 from volunteers.auth.access import Caller
-from volunteers.fields import Limit, Offset
+from volunteers.fields import AreaQuery, Limit, Offset
 
 CodePath = Annotated[str, Parameter(max_length=32)]
 Year = Annotated[int, Parameter(ge=1949, le=2200)]
@@ -28,7 +28,7 @@ class AreaController(Controller):
     async def index(
         self,
         caller: Caller,
-        parent: Annotated[str | None, Parameter(max_length=32)] = None,
+        parent: AreaQuery = None,
         level: Level | None = None,
         limit: Limit = 50,
         offset: Offset = 0,

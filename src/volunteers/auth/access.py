@@ -115,6 +115,13 @@ def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHand
         raise Forbidden("只有管理员可以进行此操作", code="admin_only")
 
 
+def system_admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Reference data shared by every area (activity categories) is for admins of the whole system."""
+    caller: Caller = connection.user
+    if caller.role != "admin" or caller.area_path is not None:
+        raise Forbidden("只有系统管理员（不限区域）可以修改全区共用的数据", code="system_admin_only")
+
+
 def current_caller(request: ASGIConnection[Any, Any, Any, Any]) -> Caller:
     """Dependency: the authenticated caller."""
     caller: Caller = request.user

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
-from volunteers.fields import Limit, Offset, PathId
+from volunteers.fields import AreaQuery, Limit, Offset, PathId, SearchQuery
 from volunteers.people import service
 from volunteers.people.schemas import (
     ReinstateIn,
@@ -33,10 +30,8 @@ class VolunteerController(Controller):
     async def index(
         self,
         caller: Caller,
-        q: Annotated[str | None, Parameter(max_length=100, description="姓名、手机号、志愿者编号或身份证号")] = None,
-        area: Annotated[
-            str | None, Parameter(max_length=32, pattern=r"^[A-Za-z0-9-]+$", description="区域编码（含下级）")
-        ] = None,
+        q: SearchQuery = None,
+        area: AreaQuery = None,
         status: Status | None = None,
         limit: Limit = 50,
         offset: Offset = 0,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
-from volunteers.fields import Limit, Offset, PathId
+from volunteers.fields import AreaQuery, Limit, Offset, PathId, SearchQuery
 from volunteers.teams import service
 from volunteers.teams.schemas import (
     LeaveIn,
@@ -24,9 +21,6 @@ from volunteers.teams.schemas import (
     TeamStatus,
 )
 
-AreaFilter = Annotated[str | None, Parameter(max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
-Search = Annotated[str | None, Parameter(max_length=100, pattern=r"^[^\x00]*$")]
-
 
 class TeamController(Controller):
     path = "/teams"
@@ -40,8 +34,8 @@ class TeamController(Controller):
     async def index(
         self,
         caller: Caller,
-        area: AreaFilter = None,
-        q: Search = None,
+        area: AreaQuery = None,
+        q: SearchQuery = None,
         status: TeamStatus | None = None,
         limit: Limit = 50,
         offset: Offset = 0,

@@ -9,10 +9,12 @@ from urllib.parse import quote
 import anyio
 from litestar import Controller, Response, get, post
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, Parameter
 
 from volunteers.activities.schemas import Status as ActivityStatus
 from volunteers.auth.access import Caller
+from volunteers.fields import AreaQuery, IdQuery, SearchQuery
 from volunteers.people.schemas import Status as VolunteerStatus
 from volunteers.teams.schemas import MemberStatus, TeamStatus
 from volunteers.transfer import exports
@@ -22,11 +24,6 @@ from volunteers.transfer.readers import MB, ImportLimits
 from volunteers.transfer.schemas import FileFormat, ImportForm, ImportReport
 from volunteers.transfer.workbooks import XLSX, annotated, template
 
-AreaFilter = Annotated[
-    str | None, Parameter(max_length=32, pattern=r"^[A-Za-z0-9-]+$", description="区域编码（含下级）")
-]
-Search = Annotated[str | None, Parameter(max_length=100, pattern=r"^[^\x00]*$")]
-QueryId = Annotated[int | None, Parameter(ge=1, le=2**31 - 1)]
 KindPath = Annotated[
     str, Parameter(max_length=40, description="volunteers, teams, memberships, activities, service-records")
 ]
@@ -58,6 +55,12 @@ class ImportController(Controller):
         request_max_body_size=_UPLOAD_BODY_LIMIT,
         summary="Import volunteers, teams, memberships, activities or service records from XLSX/CSV",
         description=_IMPORT_DOC,
+        responses={
+            200: ResponseSpec(ImportReport, description="检查或导入完成：报告或标注后的表格", generate_examples=False),
+            422: ResponseSpec(
+                ImportReport, description="导入被拒绝：逐行错误报告，未写入任何数据", generate_examples=False
+            ),
+        },
     )
     async def upload(
         self,
@@ -113,9 +116,9 @@ class ExportController(Controller):
         self,
         caller: Caller,
         file_format: FormatQuery = "xlsx",
-        area: AreaFilter = None,
+        area: AreaQuery = None,
         status: VolunteerStatus | None = None,
-        q: Search = None,
+        q: SearchQuery = None,
     ) -> Response[bytes]:
         rows = await exports.volunteer_rows(caller, area=area, status=status, q=q)
         return _file(await exports.export_file("volunteers", rows, file_format, area))
@@ -125,9 +128,9 @@ class ExportController(Controller):
         self,
         caller: Caller,
         file_format: FormatQuery = "xlsx",
-        area: AreaFilter = None,
+        area: AreaQuery = None,
         status: TeamStatus | None = None,
-        q: Search = None,
+        q: SearchQuery = None,
     ) -> Response[bytes]:
         rows = await exports.team_rows(caller, area=area, status=status, q=q)
         return _file(await exports.export_file("teams", rows, file_format, area))
@@ -137,8 +140,8 @@ class ExportController(Controller):
         self,
         caller: Caller,
         file_format: FormatQuery = "xlsx",
-        area: AreaFilter = None,
-        team: QueryId = None,
+        area: AreaQuery = None,
+        team: IdQuery = None,
         status: MemberStatus = "all",
     ) -> Response[bytes]:
         rows = await exports.membership_rows(caller, area=area, team=team, status=None if status == "all" else status)
@@ -149,9 +152,9 @@ class ExportController(Controller):
         self,
         caller: Caller,
         file_format: FormatQuery = "xlsx",
-        area: AreaFilter = None,
-        team: QueryId = None,
-        venue: QueryId = None,
+        area: AreaQuery = None,
+        team: IdQuery = None,
+        venue: IdQuery = None,
         category: Annotated[str | None, Parameter(max_length=50)] = None,
         status: ActivityStatus | None = None,
         from_: Annotated[date | None, Parameter(query="from")] = None,
@@ -167,9 +170,9 @@ class ExportController(Controller):
         self,
         caller: Caller,
         file_format: FormatQuery = "xlsx",
-        area: AreaFilter = None,
-        activity: QueryId = None,
-        volunteer: QueryId = None,
+        area: AreaQuery = None,
+        activity: IdQuery = None,
+        volunteer: IdQuery = None,
         status: Literal["pending", "approved", "rejected"] | None = None,
         source: Literal["checkin", "manual"] | None = None,
         from_: Annotated[date | None, Parameter(query="from")] = None,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
-from volunteers.fields import Limit, Offset, PathId
+from volunteers.fields import AreaQuery, Limit, Offset, PathId, SearchQuery
 from volunteers.venues import service
 from volunteers.venues.schemas import Kind, VenueIn, VenueOut, VenuePage, VenuePatch
 
@@ -25,9 +22,9 @@ class VenueController(Controller):
     async def index(
         self,
         caller: Caller,
-        area: Annotated[str | None, Parameter(max_length=32)] = None,
+        area: AreaQuery = None,
         kind: Kind | None = None,
-        q: Annotated[str | None, Parameter(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")] = None,
+        q: SearchQuery = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> VenuePage:
