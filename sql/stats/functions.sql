@@ -1,12 +1,18 @@
 -- stats_refresh(): recompute the contributions of dirty volunteers, set-based, in batches.
 -- Each volunteer's old contribution is subtracted from the per-area tables and the new one
--- added, so the per-area tables always equal the sum over volunteers. A claimed dirty row
--- stays locked until commit, so one volunteer is never refreshed by two transactions at once.
+-- added, so the per-area tables always equal the sum over volunteers. Refreshers take turns
+-- (a transaction-level advisory lock): two at once add to the same per-area rows in different
+-- orders and deadlock, and a caller must not return while another transaction still holds
+-- dirty volunteers it claimed, or the figures read next would miss writes already committed.
 CREATE OR REPLACE FUNCTION stats_refresh(p_batch integer DEFAULT 50000) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     n integer;
     total integer := 0;
 BEGIN
+    IF NOT EXISTS (SELECT FROM stats_dirty) THEN  -- the usual case: nothing to wait for
+        RETURN 0;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('stats_refresh'));
     CREATE TEMP TABLE IF NOT EXISTS stats_batch (volunteer integer PRIMARY KEY) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stats_day_change
         (area integer, place integer, day date, source text, minutes bigint, records integer) ON COMMIT DELETE ROWS;

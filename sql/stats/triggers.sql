@@ -1,18 +1,23 @@
 -- Writes only mark volunteers dirty; stats_refresh() recomputes them before figures are read.
 -- Service records matter when they are (or were) approved; volunteers when the fields the
 -- definitions read change (area, registered_on, withdrawn_on).
+--
+-- A mark that finds the volunteer already marked still updates (and so locks) that row until the
+-- writer commits: stats_refresh() claims rows FOR UPDATE SKIP LOCKED, so it cannot take the mark
+-- and recompute the volunteer from a snapshot that misses this write, leaving it unmarked for
+-- good. Each statement takes its marks in volunteer order, so two bulk writes cannot deadlock on them.
 
 CREATE OR REPLACE FUNCTION stats_mark_records() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO stats_dirty (volunteer)
-        SELECT DISTINCT volunteer FROM new_rows WHERE status = 'approved'
-        ON CONFLICT (volunteer) DO NOTHING;
+        SELECT DISTINCT volunteer FROM new_rows WHERE status = 'approved' ORDER BY volunteer
+        ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         INSERT INTO stats_dirty (volunteer)
-        SELECT DISTINCT volunteer FROM old_rows WHERE status = 'approved'
-        ON CONFLICT (volunteer) DO NOTHING;
+        SELECT DISTINCT volunteer FROM old_rows WHERE status = 'approved' ORDER BY volunteer
+        ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;
     END IF;
     RETURN NULL;
 END;
@@ -21,14 +26,17 @@ $$;
 CREATE OR REPLACE FUNCTION stats_mark_volunteers() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO stats_dirty (volunteer) SELECT id FROM new_rows ON CONFLICT (volunteer) DO NOTHING;
+        INSERT INTO stats_dirty (volunteer) SELECT id FROM new_rows ORDER BY id
+        ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO stats_dirty (volunteer)
         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
         WHERE (n.area, n.registered_on, n.withdrawn_on) IS DISTINCT FROM (o.area, o.registered_on, o.withdrawn_on)
-        ON CONFLICT (volunteer) DO NOTHING;
+        ORDER BY n.id
+        ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;
     ELSE
-        INSERT INTO stats_dirty (volunteer) SELECT id FROM old_rows ON CONFLICT (volunteer) DO NOTHING;
+        INSERT INTO stats_dirty (volunteer) SELECT id FROM old_rows ORDER BY id
+        ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;
     END IF;
     RETURN NULL;
 END;

@@ -230,6 +230,11 @@ def _connection_lost(_: Request[Any, Any, Any], exc: Exception) -> Response[dict
     return problem(503, "database_unavailable", "数据库暂时不可用，请稍后重试", headers={"Retry-After": "5"})
 
 
+def _try_again(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.warning("transaction rolled back by the database: %s", type(exc).__name__)
+    return problem(503, "try_again", "数据正在被同时修改，本次操作未生效，请重试", headers={"Retry-After": "1"})
+
+
 def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "internal_error", "服务器内部错误，已记录，请稍后重试")
@@ -254,6 +259,9 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: _http,
     asyncpg.PostgresError: _postgres,
     **dict.fromkeys(UNAVAILABLE, _connection_lost),
+    # SQLSTATE class 40: a deadlock or serialization failure rolled the whole transaction back; nothing
+    # was written, and the same request may well succeed at once.
+    asyncpg.exceptions.TransactionRollbackError: _try_again,
     asyncpg.InterfaceError: _connection_lost,
     ConnectionError: _connection_lost,
     OSError: _connection_lost,

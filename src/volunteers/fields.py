@@ -1,4 +1,4 @@
-"""Constrained field types shared by the request Structs, and list paging."""
+"""Constrained field types shared by the request Structs, list paging and filters, and text rules."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from msgspec import Meta
 
 from volunteers import clock
+from volunteers.errors import Invalid
 
 ShortText = Annotated[str, Meta(min_length=1, max_length=100)]
 LongText = Annotated[str, Meta(max_length=500)]
@@ -39,3 +40,16 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 def today() -> date:
     """Today's date in the district."""
     return clock.now().astimezone(LOCAL_TZ).date()
+
+
+def required_text(value: str, field: str, label: str) -> str:
+    """`value` without surrounding blanks; a blank one is refused, naming the field."""
+    value = value.strip()
+    if not value:
+        raise Invalid(f"{label}（{field}）不能为空", field=field, code="required")
+    return value
+
+
+def like_literal(text: str) -> str:
+    """`text` with LIKE wildcards escaped, so a search for `%` or `_` matches only itself."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 
-from volunteers.activities import service
+from volunteers.activities import categories, service
 from volunteers.activities.schemas import (
     ActivityIn,
     ActivityOut,
@@ -32,11 +32,11 @@ class CategoryController(Controller):
 
     @get("/", summary="Activity categories in display order (active ones unless include_inactive)")
     async def index(self, include_inactive: bool = False) -> list[CategoryOut]:
-        return await service.list_categories(include_inactive)
+        return await categories.list_categories(include_inactive)
 
     @post("/", guards=[system_admins_only], summary="Add an activity category (system admins)")
     async def create(self, caller: Caller, data: CategoryIn) -> CategoryOut:
-        return await service.create_category(caller, data)
+        return await categories.create_category(caller, data)
 
     @patch(
         "/{category_id:int}",
@@ -44,7 +44,7 @@ class CategoryController(Controller):
         summary="Rename, reorder, retire or restore a category (system admins)",
     )
     async def update(self, caller: Caller, category_id: PathId, data: CategoryPatch) -> CategoryOut:
-        return await service.update_category(caller, category_id, data)
+        return await categories.update_category(caller, category_id, data)
 
 
 class ActivityController(Controller):

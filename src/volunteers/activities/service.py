@@ -1,4 +1,4 @@
-"""Rules for activities: their categories, time window, check-in settings, organisers and status."""
+"""Rules for activities: their time window, check-in settings, organisers and status."""
 
 from __future__ import annotations
 
@@ -8,27 +8,21 @@ from typing import Any
 
 import msgspec
 from piccolo.columns import Column
-from piccolo.custom_types import Combinable
 
 from volunteers import audit, db
+from volunteers.activities.categories import active_category_id
 from volunteers.activities.schemas import (
     ActivityIn,
     ActivityOut,
     ActivityPatch,
-    CategoryIn,
-    CategoryOut,
-    CategoryPatch,
 )
-from volunteers.activities.tables import Activity, ActivityCategory, ActivityTeam
+from volunteers.activities.tables import Activity, ActivityTeam
 from volunteers.areas import area_for_write
 from volunteers.auth.access import Caller
-from volunteers.errors import Conflict, Invalid, NotFound, register_constraint
-from volunteers.fields import LOCAL_TZ
+from volunteers.errors import Conflict, Invalid, NotFound
+from volunteers.fields import LOCAL_TZ, required_text
 from volunteers.teams.tables import Team
 from volunteers.venues import venue_for_write
-
-register_constraint("activity_category_code_key", 409, "duplicate_category", "code", "活动类别编码已存在")
-register_constraint("activity_category_name_key", 409, "duplicate_category", "name", "活动类别名称已存在")
 
 STATUS_LABELS = {"draft": "草稿", "published": "已发布", "completed": "已完成", "cancelled": "已取消"}
 OPEN = ("draft", "published")  # statuses in which an activity may still be edited
@@ -44,95 +38,6 @@ RANGES: dict[str, tuple[int, int, str]] = {
     "daily_cap_minutes": (1, 1440, "每日时长上限（分钟）"),
 }
 SETTINGS = ("opens_before_minutes", "closes_after_minutes", "rounding_minutes", "daily_cap_minutes")
-
-
-# ---- categories -------------------------------------------------------------------------------
-
-_CATEGORY_COLUMNS = (
-    ActivityCategory.id,
-    ActivityCategory.code,
-    ActivityCategory.name,
-    ActivityCategory.is_active,
-    ActivityCategory.sort_order,
-)
-
-
-async def list_categories(include_inactive: bool) -> list[CategoryOut]:
-    """The district's activity categories in display order."""
-    query = ActivityCategory.select(*_CATEGORY_COLUMNS).order_by(ActivityCategory.sort_order, ActivityCategory.id)
-    if not include_inactive:
-        query = query.where(ActivityCategory.is_active.eq(True))
-    return [CategoryOut(**r) for r in await query]
-
-
-async def _category(category_id: int) -> CategoryOut:
-    row = await ActivityCategory.select(*_CATEGORY_COLUMNS).where(ActivityCategory.id == category_id).first()
-    if row is None:
-        raise NotFound(f"活动类别 {category_id} 不存在")
-    return CategoryOut(**row)
-
-
-def clean_text(text: str, field: str, what: str) -> str:
-    text = text.strip()
-    if not text:
-        raise Invalid(f"{what}不能为空", field=field, code="required")
-    return text
-
-
-async def _refuse_duplicate_name(name: str, category_id: int | None = None) -> None:
-    where: Combinable = ActivityCategory.name == name
-    if category_id is not None:
-        where = where & (ActivityCategory.id != category_id)
-    if await ActivityCategory.exists().where(where):
-        raise Conflict(f"活动类别名称「{name}」已存在", field="name", code="duplicate_category")
-
-
-async def create_category(caller: Caller, data: CategoryIn) -> CategoryOut:
-    """Add a category (system admins only; the route guards it)."""
-    name = clean_text(data.name, "name", "类别名称")
-    if await ActivityCategory.exists().where(ActivityCategory.code == data.code):
-        raise Conflict(f"活动类别编码 {data.code} 已存在", field="code", code="duplicate_category")
-    await _refuse_duplicate_name(name)
-    async with ActivityCategory._meta.db.transaction():
-        rows = await ActivityCategory.insert(
-            ActivityCategory(code=data.code, name=name, is_active=True, sort_order=data.sort_order)
-        ).returning(ActivityCategory.id)
-        out = await _category(rows[0]["id"])
-        await audit.record(caller, "create", "activity_category", out.code, area_id=None, after=out)
-    return out
-
-
-async def update_category(caller: Caller, category_id: int, data: CategoryPatch) -> CategoryOut:
-    """Rename, reorder, retire or restore a category (system admins only; the route guards it)."""
-    before = await _category(category_id)
-    changes: dict[Column | str, Any] = {}
-    if data.name is not msgspec.UNSET:
-        changes[ActivityCategory.name] = name = clean_text(data.name, "name", "类别名称")
-        await _refuse_duplicate_name(name, category_id)
-    if data.is_active is not msgspec.UNSET:
-        changes[ActivityCategory.is_active] = data.is_active
-    if data.sort_order is not msgspec.UNSET:
-        changes[ActivityCategory.sort_order] = data.sort_order
-    if not changes:
-        return before
-    async with ActivityCategory._meta.db.transaction():
-        await ActivityCategory.update(changes).where(ActivityCategory.id == category_id)
-        after = await _category(category_id)
-        await audit.record(caller, "update", "activity_category", after.code, area_id=None, before=before, after=after)
-    return after
-
-
-async def _category_id(ref: str) -> int:
-    """The id of the active category whose code (preferred) or Chinese name is `ref`."""
-    ref = ref.strip()
-    rows = await ActivityCategory.select(ActivityCategory.id, ActivityCategory.code, ActivityCategory.is_active).where(
-        (ActivityCategory.code == ref) | (ActivityCategory.name == ref)
-    )
-    rows.sort(key=lambda r: r["code"] != ref)
-    if not rows or not rows[0]["is_active"]:
-        raise Invalid(f"活动类别「{ref}」不存在或已停用", field="category", code="unknown_category")
-    category_id: int = rows[0]["id"]
-    return category_id
 
 
 # ---- reading activities -----------------------------------------------------------------------
@@ -285,12 +190,12 @@ async def _set_teams(activity_id: int, team_ids: list[int]) -> None:
 
 async def create_activity(caller: Caller, data: ActivityIn) -> ActivityOut:
     """Register a draft activity in an area the caller may write."""
-    title = clean_text(data.title, "title", "活动名称")
+    title = required_text(data.title, "title", "活动名称")
     starts_at, ends_at = parse_moment(data.starts_at, "starts_at"), parse_moment(data.ends_at, "ends_at")
     settings = {f: getattr(data, f) for f in SETTINGS}
     check_activity_rules(starts_at, ends_at, {"capacity": data.capacity, **settings})
     area = await area_for_write(caller, data.area_code)
-    category_id = await _category_id(data.category)
+    category_id = await active_category_id(data.category)
     venue_id = (await venue_for_write(caller, data.venue_id))["id"] if data.venue_id is not None else None
     team_ids = await _teams_for_write(caller, data.team_ids)
     async with Activity._meta.db.transaction():
@@ -359,7 +264,7 @@ async def update_activity(caller: Caller, activity_id: int, data: ActivityPatch)
 async def _changes(caller: Caller, row: dict[str, Any], given: dict[str, Any]) -> dict[Column | str, Any]:
     """The column values a patch sets, once the activity it leaves behind passes every rule."""
     if "title" in given:
-        given["title"] = clean_text(given["title"], "title", "活动名称")
+        given["title"] = required_text(given["title"], "title", "活动名称")
     starts_at = parse_moment(given["starts_at"], "starts_at") if "starts_at" in given else row["starts_at"]
     ends_at = parse_moment(given["ends_at"], "ends_at") if "ends_at" in given else row["ends_at"]
     check_activity_rules(starts_at, ends_at, {f: given.get(f, row[f]) for f in RANGES})
@@ -368,7 +273,7 @@ async def _changes(caller: Caller, row: dict[str, Any], given: dict[str, Any]) -
     if "area_code" in given:
         changes[Activity.area] = (await area_for_write(caller, given["area_code"]))["id"]
     if "category" in given:
-        changes[Activity.category] = await _category_id(given["category"])
+        changes[Activity.category] = await active_category_id(given["category"])
     if "venue_id" in given:
         venue = given["venue_id"]
         changes[Activity.venue] = (await venue_for_write(caller, venue))["id"] if venue is not None else None

@@ -24,7 +24,7 @@ from volunteers.areas import area_by_code, area_for_write
 from volunteers.areas.tables import Area
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound
-from volunteers.fields import today
+from volunteers.fields import like_literal, today
 from volunteers.people.identity import (
     IdFacts,
     encrypt_id_number,
@@ -34,9 +34,17 @@ from volunteers.people.identity import (
     normalise_phone,
     validate_id_number,
 )
+from volunteers.people.rules import (
+    CONTROL_CHARS,
+    birth_and_gender,
+    check_birth_dates,
+    check_guardian,
+    check_name,
+    not_in_future,
+    refuse_if_withdrawn,
+)
 from volunteers.people.schemas import GuardianIn, GuardianOut, VolunteerIn, VolunteerOut, VolunteerPatch
 from volunteers.people.tables import Volunteer
-from volunteers.settings import get_settings
 
 StatusAction = Literal["suspend", "withdraw", "reinstate"]
 
@@ -61,8 +69,6 @@ _COLUMNS = (
     Volunteer.guardian_consent_on,
     Volunteer.self_registered,
 )
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Unique constraint (as named in the database) -> the field, code and message staff see.
 DUPLICATES = {
@@ -152,8 +158,7 @@ async def list_volunteers(
 
 def _matching(term: str) -> Combinable:
     """Name (substring), phone (prefix of ≥ 3 digits), volunteer number or ID number (exact)."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    condition: Combinable = Volunteer.name.ilike(f"%{escaped}%") | (Volunteer.volunteer_no == term.upper())
+    condition: Combinable = Volunteer.name.ilike(f"%{like_literal(term)}%") | (Volunteer.volunteer_no == term.upper())
     digits = re.sub(r"[\s-]", "", term).removeprefix("+86")
     if len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]
@@ -162,79 +167,6 @@ def _matching(term: str) -> Combinable:
     if len(term) == 18:
         condition = condition | (Volunteer.id_number_hash == id_number_hash(term))
     return condition
-
-
-# ---- rules shared by create and update ---------------------------------------------------
-
-
-def check_name(name: str, field: str = "name") -> str:
-    cleaned = name.strip()
-    if not cleaned or _CONTROL.search(cleaned):
-        raise Invalid(f"姓名（{field}）不能为空，也不能包含控制字符", field=field, code="invalid_name")
-    return cleaned
-
-
-def not_in_future(day: date, field: str, what: str) -> None:
-    if day > today():
-        raise Invalid(f"{what}（{field}）{day} 晚于今天", field=field, code="date_in_future")
-
-
-def birth_and_gender(
-    from_id: tuple[date, str] | None, birth_date: date | None, gender: str | None
-) -> tuple[date | None, str | None]:
-    """The ID number is authoritative: given values must agree with it, missing ones come from it."""
-    if from_id is None:
-        return birth_date, gender
-    id_birth, id_gender = from_id
-    if birth_date is not None and birth_date != id_birth:
-        raise Invalid(
-            f"出生日期（birth_date）{birth_date} 与身份证号中的 {id_birth} 不一致",
-            field="birth_date",
-            code="birth_date_mismatch",
-        )
-    if gender is not None and gender != id_gender:
-        label = {"male": "男", "female": "女"}[id_gender]
-        raise Invalid(f"性别（gender）与身份证号（{label}）不一致", field="gender", code="gender_mismatch")
-    return id_birth, id_gender
-
-
-def _age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-def check_birth_dates(birth_date: date | None, registered_on: date) -> None:
-    if birth_date is None:
-        return
-    if birth_date.year < 1900:
-        raise Invalid(f"出生日期（birth_date）{birth_date} 不合理", field="birth_date", code="invalid_birth_date")
-    if birth_date > registered_on:
-        raise Invalid(
-            f"出生日期（birth_date）{birth_date} 晚于注册日期 {registered_on}",
-            field="birth_date",
-            code="born_after_registration",
-        )
-
-
-def check_guardian(guardian: GuardianIn | None, birth_date: date | None, registered_on: date) -> GuardianOut | None:
-    """Minors (by age on registered_on) need a guardian with a name, a phone and a consent date."""
-    under = get_settings().guardian_required_under
-    minor = birth_date is not None and _age_on(birth_date, registered_on) < under
-    if minor and (guardian is None or guardian.consent_on is None):
-        raise Invalid(
-            f"注册时未满 {under} 周岁的志愿者须登记监护人（guardian）的姓名、手机号和同意日期："
-            "不满 14 周岁依《个人信息保护法》第三十一条须取得监护人同意，14–17 周岁按惯例同样需要",
-            field="guardian",
-            code="guardian_required",
-        )
-    if guardian is None:
-        return None
-    if guardian.consent_on is not None:
-        not_in_future(guardian.consent_on, "guardian.consent_on", "监护人同意日期")
-    return GuardianOut(
-        name=check_name(guardian.name, "guardian.name"),
-        phone=normalise_phone(guardian.phone, "guardian.phone"),
-        consent_on=guardian.consent_on,
-    )
 
 
 async def _refuse_duplicates(phone: str, id_hash: str | None, except_id: int | None = None) -> None:
@@ -334,15 +266,6 @@ async def _writable(caller: Caller, volunteer_id: int) -> dict[str, Any]:
     return row
 
 
-def refuse_if_withdrawn(row: dict[str, Any]) -> None:
-    if row["status"] == "withdrawn":
-        raise Conflict(
-            f"该志愿者已于 {row['withdrawn_on']} 退出，须先恢复（reinstate）才能修改",
-            field="status",
-            code="volunteer_withdrawn",
-        )
-
-
 async def update_volunteer(caller: Caller, volunteer_id: int, data: VolunteerPatch) -> VolunteerOut:
     """Change the fields sent, with the same rules as registration."""
     with _duplicates_as_conflict():
@@ -436,7 +359,7 @@ async def change_status(
     """Suspend, withdraw or reinstate a volunteer as of `on` (reinstate: default today)."""
     sources, target = _TRANSITIONS[action]
     day = on or today()
-    if reason is not None and _CONTROL.search(reason.replace("\n", "").replace("\r", "").replace("\t", "")):
+    if reason is not None and CONTROL_CHARS.search(reason.replace("\n", "").replace("\r", "").replace("\t", "")):
         raise Invalid("原因（reason）不能包含控制字符", field="reason", code="invalid_reason")
     async with Volunteer._meta.db.transaction():
         before = await _writable(caller, volunteer_id)

@@ -15,7 +15,7 @@ from volunteers.areas import service as areas
 from volunteers.areas.tables import Area
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, register_constraint
-from volunteers.fields import today
+from volunteers.fields import like_literal, required_text, today
 from volunteers.people.tables import Volunteer
 from volunteers.teams.schemas import (
     LeaveIn,
@@ -65,28 +65,15 @@ _TEAM_FIELDS: dict[str, Column] = {
 }
 
 
-def clean_text(value: str, field: str, label: str) -> str:
-    """`value` without surrounding blanks; blank alone is no value."""
-    value = value.strip()
-    if not value:
-        raise Invalid(f"{label}不能为空白", field=field, code="blank_field")
-    return value
-
-
 def clean_categories(values: list[str]) -> list[str]:
     """Trimmed, non-blank, each once, in the order given."""
-    cleaned = [clean_text(v, "categories", "服务类别") for v in values]
+    cleaned = [required_text(v, "categories", "服务类别") for v in values]
     return list(dict.fromkeys(cleaned))
 
 
 def refuse_future_date(value: date | None, field: str, label: str) -> None:
     if value is not None and value > today():
         raise Invalid(f"{label}（{value}）不能晚于今天（{today()}）", field=field, code="date_in_future")
-
-
-def _like_escape(text: str) -> str:
-    r"""`text` with LIKE wildcards taken literally (PostgreSQL's default escape is `\`)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # --- teams ---------------------------------------------------------------------------------------
@@ -148,8 +135,8 @@ async def get_team(caller: Caller, team_id: int) -> TeamOut:
 
 async def create_team(caller: Caller, data: TeamIn) -> TeamOut:
     """Register a team in an area the caller may write to."""
-    name = clean_text(data.name, "name", "服务队名称")
-    sponsor = clean_text(data.sponsor, "sponsor", "发起单位")
+    name = required_text(data.name, "name", "服务队名称")
+    sponsor = required_text(data.sponsor, "sponsor", "发起单位")
     categories = clean_categories(data.categories)
     refuse_future_date(data.founded_on, "founded_on", "成立日期")
     area = await areas.area_for_write(caller, data.area_code)
@@ -172,9 +159,9 @@ async def update_team(caller: Caller, team_id: int, data: TeamPatch) -> TeamOut:
     row = await _team_for_write(caller, team_id)
     wanted: dict[str, Any] = {}
     if data.name is not UNSET:
-        wanted["name"] = clean_text(data.name, "name", "服务队名称")
+        wanted["name"] = required_text(data.name, "name", "服务队名称")
     if data.sponsor is not UNSET:
-        wanted["sponsor"] = clean_text(data.sponsor, "sponsor", "发起单位")
+        wanted["sponsor"] = required_text(data.sponsor, "sponsor", "发起单位")
     if data.founded_on is not UNSET:
         refuse_future_date(data.founded_on, "founded_on", "成立日期")
         wanted["founded_on"] = data.founded_on
@@ -215,7 +202,7 @@ async def list_teams(
             return [], 0
         where = where & Team.area.path.like(f"{chosen['path']}%")
     if q is not None and q.strip():
-        pattern = f"%{_like_escape(q.strip())}%"
+        pattern = f"%{like_literal(q.strip())}%"
         where = where & (Team.name.ilike(pattern) | Team.sponsor.ilike(pattern))
     if status is not None:
         where = where & (Team.status == status)

@@ -12,6 +12,7 @@ from volunteers.areas import area_for_write
 from volunteers.areas.tables import Area
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound, register_constraint
+from volunteers.fields import like_literal, required_text
 from volunteers.venues.schemas import KIND_LABELS, VenueIn, VenueOut, VenuePatch
 from volunteers.venues.tables import Venue
 
@@ -76,7 +77,7 @@ async def _refuse_duplicate(area_id: int, name: str, venue_id: int | None = None
 
 async def create_venue(caller: Caller, data: VenueIn) -> VenueOut:
     """Register a venue in an area the caller may write."""
-    name, address = _clean_name(data.name), data.address.strip()
+    name, address = required_text(data.name, "name", "阵地名称"), data.address.strip()
     area = await area_for_write(caller, data.area_code)
     await _refuse_duplicate(area["id"], name)
     async with Venue._meta.db.transaction():
@@ -103,7 +104,7 @@ async def update_venue(caller: Caller, venue_id: int, data: VenuePatch) -> Venue
     changes: dict[Any, Any] = {}
     name, area_id = row["name"], row["area_id"]
     if data.name is not msgspec.UNSET:
-        name = changes[Venue.name] = _clean_name(data.name)
+        name = changes[Venue.name] = required_text(data.name, "name", "阵地名称")
     if data.kind is not msgspec.UNSET:
         changes[Venue.kind] = data.kind
     if data.address is not msgspec.UNSET:
@@ -127,18 +128,6 @@ async def _fresh(venue_id: int) -> dict[str, Any]:
     return row
 
 
-def _clean_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise Invalid("阵地名称不能为空", field="name", code="required")
-    return name
-
-
-def _like_literal(text: str) -> str:
-    """`text` with LIKE wildcards escaped, so it matches only itself."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def list_venues(
     caller: Caller, *, area: str | None, kind: str | None, q: str | None, limit: int, offset: int
 ) -> tuple[list[VenueOut], int]:
@@ -152,7 +141,7 @@ async def list_venues(
     if kind is not None:
         where = where & (Venue.kind == kind)
     if q:
-        pattern = f"%{_like_literal(q.strip())}%"
+        pattern = f"%{like_literal(q.strip())}%"
         where = where & (Venue.name.ilike(pattern) | Venue.address.ilike(pattern))
     rows = (
         await Venue.select(*_COLUMNS)

@@ -21,11 +21,11 @@ from volunteers.activities.service import (
     SETTINGS,
     STATUS_LABELS,
     check_activity_rules,
-    clean_text,
     parse_moment,
 )
 from volunteers.activities.tables import ActivityCategory
 from volunteers.errors import Invalid
+from volunteers.fields import required_text
 from volunteers.transfer import cells
 from volunteers.transfer.checks import FAILED, RowCheck, conform
 from volunteers.transfer.columns import ACTIVITIES
@@ -109,7 +109,7 @@ class ActivityImport(KindImport):
         }
         if not conform(row, {k: v for k, v in given.items() if v is not None}, ActivityIn):
             return None
-        title = row.attempt(clean_text, title, "title", "活动名称")
+        title = row.attempt(required_text, title, "title", "活动名称")
         starts_at = row.attempt(parse_moment, starts_at.isoformat(), "starts_at")
         ends_at = row.attempt(parse_moment, ends_at.isoformat(), "ends_at")
         if FAILED in (title, starts_at, ends_at):

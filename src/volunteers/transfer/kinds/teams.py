@@ -9,8 +9,9 @@ from typing import Any
 import asyncpg
 
 from volunteers import db
+from volunteers.fields import required_text
 from volunteers.teams.schemas import TeamIn
-from volunteers.teams.service import clean_categories, clean_text, refuse_future_date
+from volunteers.teams.service import clean_categories, refuse_future_date
 from volunteers.transfer import cells
 from volunteers.transfer.checks import FAILED, RowCheck, conform
 from volunteers.transfer.columns import TEAMS
@@ -47,8 +48,8 @@ class TeamImport(KindImport):
         given = {"name": name, "area_code": area["code"], "sponsor": sponsor, "founded_on": founded_on}
         if not conform(row, {**given, "categories": categories or []}, TeamIn):
             return None
-        name = row.attempt(clean_text, name, "name", "服务队名称")
-        sponsor = row.attempt(clean_text, sponsor, "sponsor", "发起单位")
+        name = row.attempt(required_text, name, "name", "服务队名称")
+        sponsor = row.attempt(required_text, sponsor, "sponsor", "发起单位")
         if categories is not None:
             categories = row.attempt(clean_categories, categories)
         row.attempt(refuse_future_date, founded_on, "founded_on", "成立日期")

@@ -24,9 +24,7 @@ from volunteers.people.identity import (
     normalise_phone,
     validate_id_number,
 )
-from volunteers.people.schemas import GuardianIn, GuardianOut, VolunteerIn
-from volunteers.people.service import (
-    DUPLICATES,
+from volunteers.people.rules import (
     birth_and_gender,
     check_birth_dates,
     check_guardian,
@@ -34,6 +32,8 @@ from volunteers.people.service import (
     not_in_future,
     refuse_if_withdrawn,
 )
+from volunteers.people.schemas import GuardianIn, GuardianOut, VolunteerIn
+from volunteers.people.service import DUPLICATES
 from volunteers.transfer import cells
 from volunteers.transfer.checks import FAILED, RowCheck, conform
 from volunteers.transfer.columns import VOLUNTEERS
