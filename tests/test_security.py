@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import PASSWORD, World
+from volunteers.app import create_app
 from volunteers.areas import service as areas_service
 from volunteers.security import redact
 
@@ -76,3 +79,25 @@ async def test_an_unexpected_error_logs_no_personal_data(
     assert "boom" in logged
     for secret in ("13812345678", "secret-token-value", "43042119900101123X", headers["Authorization"].split()[1]):
         assert secret not in logged
+
+
+async def test_guesses_sent_at_once_are_counted_one_by_one(world: World) -> None:
+    """Twenty wrong passwords fired together: five are checked, the rest refused before any check."""
+    guesses = [
+        world.http.post("/api/v1/auth/token", json={"username": "staff_c11", "password": f"guess-{n}"})
+        for n in range(20)
+    ]
+    statuses = sorted(r.status_code for r in await asyncio.gather(*guesses))
+    assert statuses == [401] * 5 + [429] * 15
+
+
+async def test_throttling_outlives_the_process(app: Any, world: World) -> None:
+    """A fresh app (as in another worker process, or after a restart) sees the same failures.
+
+    The pool is process-wide and already open, so the second app needs no lifespan of its own."""
+    for _ in range(5):
+        await world.http.post("/api/v1/auth/token", json={"username": "staff_c11", "password": "wrong-guess"})
+    other = create_app()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=other), base_url="http://t") as c:
+        blocked = await c.post("/api/v1/auth/token", json={"username": "STAFF_C11", "password": PASSWORD})
+    assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_attempts"

@@ -25,7 +25,7 @@ from volunteers.auth.routes import LoginController
 from volunteers.checkin import pages as checkin_pages
 from volunteers.checkin import routes as checkin_routes
 from volunteers.errors import EXCEPTION_HANDLERS
-from volunteers.limits import LoginLimits, ScanLimits
+from volunteers.limits import ScanLimits
 from volunteers.openapi import DocumentedJsonRenderPlugin
 from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
@@ -88,7 +88,6 @@ def create_app() -> Litestar:
         state=State(
             {
                 "scan_limits": ScanLimits(settings.scans_per_client_minute, settings.scans_per_code_minute),
-                "login_limits": LoginLimits(),
             }
         ),
         lifespan=[lifespan],

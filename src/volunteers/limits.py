@@ -1,4 +1,7 @@
-"""Sliding-window rate limits (per process): check-in scans and failed logins."""
+"""Sliding-window rate limits for check-in scans, in memory (per process: the scan path stays cheap).
+
+Login throttling must hold across processes and restarts, so it lives in PostgreSQL (auth/throttle.py).
+"""
 
 from __future__ import annotations
 
@@ -58,24 +61,3 @@ class ScanLimits:
     def allow(self, client: str, code: str) -> bool:
         """Whether this scan may go ahead."""
         return self.clients.allow(client) and self.codes.allow(code)
-
-
-class LoginLimits:
-    """Failed logins per username and per address; a success clears the username's count."""
-
-    def __init__(self, per_user: int = 5, per_address: int = 20, period: float = 900.0) -> None:
-        self.users = RateLimiter(per_user, period)
-        self.addresses = RateLimiter(per_address, period)
-
-    def blocked(self, username: str, address: str) -> bool:
-        """Whether further attempts are refused for now (nothing is counted)."""
-        return self.users.full(username) or self.addresses.full(address)
-
-    def failed(self, username: str, address: str) -> None:
-        """Count one failed attempt."""
-        self.users.allow(username)
-        self.addresses.allow(address)
-
-    def succeeded(self, username: str) -> None:
-        """Forget the username's failures."""
-        self.users.forget(username)

@@ -269,7 +269,7 @@ async def test_a_login_for_each_role_with_the_printed_password(demo: DemoResult)
     levels = dict(await rows("SELECT u.username, a.level FROM staff_user u JOIN area a ON a.id = u.area"))
     assert sorted(levels.values()) == ["community", "district", "district", "street"]
     for account in demo.logins:
-        token = await login(account.username, account.password)
+        token = await login(account.username, account.password, address="127.0.0.1")
         assert token.access_token
     assert await value("SELECT count(*) FROM audit_entry WHERE entity = 'demo_district'") == 1
 

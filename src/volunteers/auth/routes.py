@@ -24,7 +24,7 @@ class LoginController(Controller):
     )
     async def token(self, request: Request[Any, Any, Any], data: LoginIn) -> TokenOut:
         address = request.client.host if request.client else "unknown"
-        return await service.login(data.username, data.password, limits=request.app.state.login_limits, address=address)
+        return await service.login(data.username, data.password, address=address)
 
 
 class SessionController(Controller):

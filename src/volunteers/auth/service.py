@@ -14,11 +14,11 @@ from piccolo.custom_types import Combinable
 
 from volunteers import audit
 from volunteers.areas import service as areas
+from volunteers.auth import throttle
 from volunteers.auth.access import Caller, token_hash
 from volunteers.auth.schemas import TokenOut, UserIn, UserOut, UserPatch
 from volunteers.auth.tables import StaffSession, StaffUser
-from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthorized
-from volunteers.limits import LoginLimits
+from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from volunteers.settings import get_settings
 
 # A hash to verify against when the username is unknown, so timing does not tell.
@@ -53,21 +53,14 @@ def _dummy_hash() -> str:
     return _hasher().hash(_DUMMY_PASSWORD)
 
 
-async def login(
-    username: str, password: str, *, limits: LoginLimits | None = None, address: str | None = None
-) -> TokenOut:
+async def login(username: str, password: str, *, address: str) -> TokenOut:
     """Exchange a username and password for a bearer token; repeated failures are throttled."""
-    key = username.lower()
-    if limits is not None and limits.blocked(key, address or ""):
-        raise TooManyAttempts("登录失败次数过多，请 15 分钟后再试", code="too_many_attempts")
+    await throttle.count_attempt(username, address)
     user = await StaffUser.objects().where(StaffUser.username == username).first()
     stored = user.password_hash if user is not None and user.is_active else _dummy_hash()
     if not await verify_password(stored, password) or user is None or not user.is_active:
-        if limits is not None:
-            limits.failed(key, address or "")
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
-    if limits is not None:
-        limits.succeeded(key)
+    await throttle.forget_attempts(username)
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(hours=get_settings().token_ttl_hours)
     await StaffSession.insert(StaffSession(user=user.id, token_hash=token_hash(token), expires_at=expires_at))

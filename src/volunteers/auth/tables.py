@@ -35,3 +35,12 @@ class StaffSession(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class LoginAttempt(Table):
+    """A login attempt, counted against its username and address until it succeeds or ages out."""
+
+    id = Serial(primary_key=True)
+    username = Varchar(length=64, index=True)
+    address = Varchar(length=64, index=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)

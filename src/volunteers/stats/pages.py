@@ -129,7 +129,7 @@ class DashboardPages(Controller):
             if not valid:
                 raise Unauthorized("用户名或密码错误", code="bad_credentials")
             address = request.client.host if request.client else "unknown"
-            token = await auth.login(username, password, limits=request.app.state.login_limits, address=address)
+            token = await auth.login(username, password, address=address)
         except TooManyAttempts as throttled:
             return _login_page(request, throttled.message, status=429, username=username[:64])
         except Unauthorized:
