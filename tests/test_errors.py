@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from litestar import get
 
 from volunteers import db
@@ -39,13 +40,28 @@ async def provoke_deadlock() -> None:
             raise outcome
 
 
-async def test_a_deadlock_is_a_503_to_retry_and_writes_nothing(app: Any, world: Any) -> None:
-    app.register(provoke_deadlock)
-    before = (await world.get("root", "/api/v1/areas")).json()
+@get("/test-only/lock-wait")
+async def wait_too_long_for_a_lock() -> None:
+    """One transaction holds a row; another may wait only 50 ms for it."""
+    pool = db.engine().pool
+    assert pool is not None
+    async with pool.acquire() as holder, pool.acquire() as waiter, holder.transaction(), waiter.transaction():
+        await holder.execute(RENAME, "S1")
+        await waiter.execute("SET LOCAL lock_timeout = '50ms'")
+        await waiter.execute(RENAME, "S1")
+
+
+@pytest.mark.parametrize(
+    ("route", "url"),
+    [(provoke_deadlock, "/test-only/deadlock"), (wait_too_long_for_a_lock, "/test-only/lock-wait")],
+    ids=["deadlock", "lock_timeout"],
+)
+async def test_a_busy_database_is_a_503_to_retry(app: Any, world: Any, route: Any, url: str) -> None:
+    """The areas S1 and S2 of `world` are the rows the routes fight over."""
+    app.register(route)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-        response = await http.get("/test-only/deadlock")
+        response = await http.get(url)
     assert response.status_code == 503, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.headers["retry-after"] == "1"
     assert response.json()["code"] == "try_again"
-    assert (await world.get("root", "/api/v1/areas")).json() == before

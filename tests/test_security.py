@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import PASSWORD, World
 from volunteers.app import create_app
 from volunteers.areas import service as areas_service
+from volunteers.auth.throttle import address_key
 from volunteers.security import redact
 
 
@@ -101,3 +102,49 @@ async def test_throttling_outlives_the_process(app: Any, world: World) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=other), base_url="http://t") as c:
         blocked = await c.post("/api/v1/auth/token", json={"username": "STAFF_C11", "password": PASSWORD})
     assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_attempts"
+
+
+async def test_a_name_that_grows_when_lower_cased_is_still_just_a_wrong_login(world: World) -> None:
+    response = await world.http.post("/api/v1/auth/token", json={"username": "İ" * 64, "password": "wrong-guess"})
+    assert response.status_code == 401 and response.json()["code"] == "bad_credentials"
+
+
+async def test_a_success_keeps_the_address_failures(world: World) -> None:
+    """Logging in clears the username's count, not the guesses its address made (20 per address)."""
+    for _ in range(4):
+        await world.http.post("/api/v1/auth/token", json={"username": "staff_c21", "password": "wrong-guess"})
+    assert (
+        await world.http.post("/api/v1/auth/token", json={"username": "staff_c21", "password": PASSWORD})
+    ).status_code == 200
+    for n in range(16):
+        await world.http.post("/api/v1/auth/token", json={"username": f"nobody{n}", "password": "wrong-guess"})
+    blocked = await world.http.post("/api/v1/auth/token", json={"username": "staff_c12", "password": PASSWORD})
+    assert blocked.status_code == 429
+
+
+async def test_one_ipv6_subscriber_is_one_address(app: Any, world: World) -> None:
+    """Addresses of one IPv6 /64 share a count, so hopping inside it gains no guesses."""
+    for n in range(20):
+        transport = httpx.ASGITransport(app=app, client=(f"2001:db8:1:2::{n + 1:x}", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            await http.post("/api/v1/auth/token", json={"username": f"nobody{n}", "password": "wrong-guess"})
+    transport = httpx.ASGITransport(app=app, client=("2001:db8:1:2:ffff::1", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        same = await http.post("/api/v1/auth/token", json={"username": "staff_c12", "password": PASSWORD})
+    transport = httpx.ASGITransport(app=app, client=("2001:db8:1:3::1", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        neighbour = await http.post("/api/v1/auth/token", json={"username": "staff_c12", "password": PASSWORD})
+    assert (same.status_code, neighbour.status_code) == (429, 200)
+
+
+@pytest.mark.parametrize(
+    ("host", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_address_keys(host: str, key: str) -> None:
+    assert address_key(host) == key

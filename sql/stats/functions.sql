@@ -1,18 +1,25 @@
--- stats_refresh(): recompute the contributions of dirty volunteers, set-based, in batches.
+-- stats_refresh(): recompute the contributions of dirty volunteers, set-based, in batches of
+-- p_batch volunteers, until none is left or p_batches batches are done (NULL: no limit).
 -- Each volunteer's old contribution is subtracted from the per-area tables and the new one
 -- added, so the per-area tables always equal the sum over volunteers. Refreshers take turns
 -- (a transaction-level advisory lock): two at once add to the same per-area rows in different
 -- orders and deadlock, and a caller must not return while another transaction still holds
 -- dirty volunteers it claimed, or the figures read next would miss writes already committed.
-CREATE OR REPLACE FUNCTION stats_refresh(p_batch integer DEFAULT 50000) RETURNS integer LANGUAGE plpgsql AS $$
+-- A caller waits at most 10 s for its turn, then fails with lock_not_available (55P03).
+CREATE OR REPLACE FUNCTION stats_refresh(p_batch integer DEFAULT 50000, p_batches integer DEFAULT NULL)
+RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     n integer;
     total integer := 0;
+    batches integer := 0;
+    previous_timeout text := current_setting('lock_timeout');
 BEGIN
     IF NOT EXISTS (SELECT FROM stats_dirty) THEN  -- the usual case: nothing to wait for
         RETURN 0;
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('stats_refresh'));
+    PERFORM set_config('lock_timeout', '10s', true);
+    PERFORM pg_advisory_xact_lock(3, 0);  -- class 3: the statistics refresh (1 and 2: login throttling)
+    PERFORM set_config('lock_timeout', previous_timeout, true);
     CREATE TEMP TABLE IF NOT EXISTS stats_batch (volunteer integer PRIMARY KEY) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stats_day_change
         (area integer, place integer, day date, source text, minutes bigint, records integer) ON COMMIT DELETE ROWS;
@@ -34,6 +41,8 @@ BEGIN
             PERFORM set_config('work_mem', '256MB', true);
         END IF;
         PERFORM stats_refresh_batch();
+        batches := batches + 1;
+        EXIT WHEN batches = p_batches;
     END LOOP;
     RETURN total;
 END;

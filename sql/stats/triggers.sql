@@ -5,16 +5,22 @@
 -- A mark that finds the volunteer already marked still updates (and so locks) that row until the
 -- writer commits: stats_refresh() claims rows FOR UPDATE SKIP LOCKED, so it cannot take the mark
 -- and recompute the volunteer from a snapshot that misses this write, leaving it unmarked for
--- good. Each statement takes its marks in volunteer order, so two bulk writes cannot deadlock on them.
+-- good. Each trigger marks in one statement, in volunteer order, so two bulk writes do not
+-- deadlock on their marks (writes of several statements still can: they answer 503 try_again).
 
 CREATE OR REPLACE FUNCTION stats_mark_records() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    IF TG_OP = 'INSERT' THEN
         INSERT INTO stats_dirty (volunteer)
         SELECT DISTINCT volunteer FROM new_rows WHERE status = 'approved' ORDER BY volunteer
         ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO stats_dirty (volunteer)
+        SELECT volunteer FROM new_rows WHERE status = 'approved'
+        UNION SELECT volunteer FROM old_rows WHERE status = 'approved'
+        ORDER BY 1
+        ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;
+    ELSE
         INSERT INTO stats_dirty (volunteer)
         SELECT DISTINCT volunteer FROM old_rows WHERE status = 'approved' ORDER BY volunteer
         ON CONFLICT (volunteer) DO UPDATE SET volunteer = EXCLUDED.volunteer;

@@ -231,8 +231,8 @@ def _connection_lost(_: Request[Any, Any, Any], exc: Exception) -> Response[dict
 
 
 def _try_again(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    log.warning("transaction rolled back by the database: %s", type(exc).__name__)
-    return problem(503, "try_again", "数据正在被同时修改，本次操作未生效，请重试", headers={"Retry-After": "1"})
+    log.warning("database busy: %s", type(exc).__name__)
+    return problem(503, "try_again", "数据库正忙（并发冲突或等待超时），请稍后重试", headers={"Retry-After": "1"})
 
 
 def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -259,9 +259,16 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: _http,
     asyncpg.PostgresError: _postgres,
     **dict.fromkeys(UNAVAILABLE, _connection_lost),
-    # SQLSTATE class 40: a deadlock or serialization failure rolled the whole transaction back; nothing
-    # was written, and the same request may well succeed at once.
-    asyncpg.exceptions.TransactionRollbackError: _try_again,
+    # A deadlock (40P01) or serialization failure (40001) rolled the transaction back, or a lock was not
+    # granted in time (55P03, e.g. the statistics refresh); the same request may well succeed at once.
+    **dict.fromkeys(
+        (
+            asyncpg.exceptions.DeadlockDetectedError,
+            asyncpg.exceptions.SerializationError,
+            asyncpg.exceptions.LockNotAvailableError,
+        ),
+        _try_again,
+    ),
     asyncpg.InterfaceError: _connection_lost,
     ConnectionError: _connection_lost,
     OSError: _connection_lost,

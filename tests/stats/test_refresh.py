@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.stats.test_fast_path import BASE, TARGETS, build
 from volunteers import db
+from volunteers.stats import service
 from volunteers.stats.definitions import SOURCES
 from volunteers.stats.service import counts, parameters, reference_counts, refresh
 
@@ -106,3 +107,17 @@ async def test_concurrent_refreshes_across_areas_do_not_deadlock(app: Any) -> No
     figures = await district_figures()
     assert figures == await recount()
     assert figures["minutes"] == 8 * 5 * 15
+
+
+async def test_a_large_refresh_commits_batch_by_batch(app: Any, monkeypatch: Any) -> None:
+    """After a bulk write, the refresh goes a batch per transaction until nothing is left."""
+    monkeypatch.setattr(service, "REFRESH_BATCH", 4)
+    people = await build([((3, 4, 6)[n % 3], 0, None) for n in range(10)], [])
+    for n, volunteer in enumerate(people):
+        await serve(volunteer, (3, 4, 6)[n % 3], 1 + n, 10 + n)
+    assert await service.refresh() == 10
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM stats_dirty") == 0
+    figures = await district_figures()
+    assert figures == await recount()
+    assert figures["minutes"] == sum(10 + n for n in range(10))

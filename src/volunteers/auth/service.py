@@ -55,12 +55,12 @@ def _dummy_hash() -> str:
 
 async def login(username: str, password: str, *, address: str) -> TokenOut:
     """Exchange a username and password for a bearer token; repeated failures are throttled."""
-    await throttle.count_attempt(username, address)
+    attempt = await throttle.count_attempt(username, address)
     user = await StaffUser.objects().where(StaffUser.username == username).first()
     stored = user.password_hash if user is not None and user.is_active else _dummy_hash()
     if not await verify_password(stored, password) or user is None or not user.is_active:
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
-    await throttle.forget_attempts(username)
+    await throttle.login_succeeded(username, attempt)
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(hours=get_settings().token_ttl_hours)
     await StaffSession.insert(StaffSession(user=user.id, token_hash=token_hash(token), expires_at=expires_at))

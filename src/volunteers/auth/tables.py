@@ -38,9 +38,11 @@ class StaffSession(Table):
 
 
 class LoginAttempt(Table):
-    """A login attempt, counted against its username and address until it succeeds or ages out."""
+    """A login attempt, counted against its address until it ages out, and against its username
+    until then or until a later login succeeds (`cleared`)."""
 
     id = Serial(primary_key=True)
     username = Varchar(length=64, index=True)
     address = Varchar(length=64, index=True)
     at = Timestamptz(default=TimestamptzNow(), index=True)
+    cleared = Boolean(default=False)

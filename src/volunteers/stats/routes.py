@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
 from volunteers.fields import Limit, Offset, PathId
 from volunteers.stats import reconcile, service, snapshots, views_routes
 from volunteers.stats.definitions import DEFAULT_MIN_HOURS, DEFAULT_WINDOW_DAYS, DEFINITIONS, SOURCES, VERSION
+from volunteers.stats.query import AreaQuery, AsOf, MinHours, Sources, WindowDays, split_sources
 from volunteers.stats.schemas import (
     DefinitionsOut,
     ParticipationOut,
@@ -21,16 +20,6 @@ from volunteers.stats.schemas import (
     SnapshotOut,
     SnapshotPage,
 )
-
-AreaQuery = Annotated[str, Parameter(query="area", min_length=1, max_length=32)]
-AsOf = Annotated[date, Parameter(query="as_of")]
-WindowDays = Annotated[int, Parameter(ge=1, le=3660)]
-MinHours = Annotated[float, Parameter(ge=0, le=24)]
-Sources = Annotated[str | None, Parameter(max_length=40, description="checkin,manual (comma-separated)")]
-
-
-def split_sources(sources: str | None) -> list[str] | None:
-    return [s.strip() for s in sources.split(",") if s.strip()] if sources else None
 
 
 class StatsController(Controller):

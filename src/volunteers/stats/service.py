@@ -61,11 +61,20 @@ def is_default(p: Parameters) -> bool:
     return p.window_days == DEFAULT_WINDOW_DAYS and p.min_hours == DEFAULT_MIN_HOURS and p.sources == sorted(SOURCES)
 
 
+# Volunteers recomputed per transaction: after a bulk import the refresh commits as it goes, each
+# batch well inside the command timeout, and other readers take their turn between batches.
+REFRESH_BATCH = 10_000
+
+
 async def refresh() -> int:
     """Bring the derived tables up to date with every write so far; returns volunteers refreshed."""
+    total = 0
     async with db.connection() as conn:
-        refreshed: int = await conn.fetchval("SELECT stats_refresh()")
-    return refreshed
+        while True:
+            refreshed: int = await conn.fetchval("SELECT stats_refresh($1, 1)", REFRESH_BATCH)
+            total += refreshed
+            if refreshed < REFRESH_BATCH:  # it took every mark there was: writes made meanwhile are not waited for
+                return total
 
 
 @dataclass(frozen=True)

@@ -13,27 +13,19 @@ from volunteers.auth.access import Caller
 from volunteers.fields import Limit, Offset
 from volunteers.stats import exports, service, views
 from volunteers.stats.definitions import DEFAULT_MIN_HOURS, DEFAULT_WINDOW_DAYS
+from volunteers.stats.query import AreaQuery, AsOf, MinHours, Sources, WindowDays, split_sources
 from volunteers.stats.view_schemas import ActivityGroupsOut, MonthlyOut, StarsOut, TeamsOut
 
-AreaQuery = Annotated[str, Parameter(query="area", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
-AsOf = Annotated[date, Parameter(query="as_of")]
 FromDate = Annotated[date, Parameter(query="from", description="first day, YYYY-MM-DD")]
 ToDate = Annotated[date, Parameter(query="to", description="last day, YYYY-MM-DD (inclusive)")]
 FromMonth = Annotated[str, Parameter(query="from", min_length=1, max_length=7, description="YYYY-MM")]
 ToMonth = Annotated[str, Parameter(query="to", min_length=1, max_length=7, description="YYYY-MM")]
 Group = Literal["category", "venue", "team", "month"]
-WindowDays = Annotated[int, Parameter(ge=1, le=3660)]
-MinHours = Annotated[float, Parameter(ge=0, le=24)]
-Sources = Annotated[str | None, Parameter(max_length=40, description="checkin,manual (comma-separated)")]
 Thresholds = Annotated[
     str | None, Parameter(max_length=100, description="star thresholds in hours, e.g. 100,300,600,1000,1500")
 ]
 Breakdown = Literal["children"] | None
 FileFormat = Annotated[Literal["xlsx", "csv"], Parameter(query="format")]
-
-
-def split_sources(sources: str | None) -> list[str] | None:
-    return [s.strip() for s in sources.split(",") if s.strip()] if sources else None
 
 
 class StatsViewsController(Controller):
