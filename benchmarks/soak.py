@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from checkin import free_port, serve  # noqa: E402
 
 from volunteers import db  # noqa: E402
-from volunteers.fields import LOCAL_TZ  # noqa: E402
+from volunteers.fields import LOCAL_TZ, today  # noqa: E402
 
 VOLUNTEERS = 5000
 ACTIVITIES = 20  # open now: ids 1..20, scanned into and out of
@@ -68,10 +68,10 @@ async def prepare(server_dsn: str) -> str:
         INSERT INTO area_population (area, year, resident_population, source, as_of)
             VALUES (1, 2026, 200000, 'soak', '2026-12-31');
     """)
-    today = beijing_today()
+    day = today()
     await conn.copy_records_to_table(
         "volunteer",
-        records=[(f"ZY{n:010d}", f"v{n}", f"13{n:09d}", 4 + n % 4, today, today) for n in range(1, VOLUNTEERS + 1)],
+        records=[(f"ZY{n:010d}", f"v{n}", f"13{n:09d}", 4 + n % 4, day, day) for n in range(1, VOLUNTEERS + 1)],
         columns=["volunteer_no", "name", "phone", "area", "registered_on", "consent_on"],
     )
     await conn.execute("SELECT setval('volunteer_no_seq', $1)", VOLUNTEERS + 1)
@@ -106,12 +106,8 @@ async def prepare(server_dsn: str) -> str:
     return dsn
 
 
-def beijing_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
-
-
 def yesterday_at(hour: int) -> datetime:
-    return datetime.combine(beijing_today() - timedelta(days=1), clock_time(hour), LOCAL_TZ)
+    return datetime.combine(today() - timedelta(days=1), clock_time(hour), LOCAL_TZ)
 
 
 def rss_kb(pid: int) -> int:
@@ -186,7 +182,7 @@ async def drive(
                 request = http.get(
                     "/api/v1/stats/participation",
                     headers=headers,
-                    params={"area": "GX", "as_of": beijing_today().isoformat(), "breakdown": "children"},
+                    params={"area": "GX", "as_of": today().isoformat(), "breakdown": "children"},
                 )
             else:
                 kind = "export"
@@ -229,11 +225,11 @@ async def drift(dsn: str, base: str) -> int:
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         token = (await http.post("/api/v1/auth/token", json={"username": "soak", "password": "soak-password-1"})).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
-        params = {"area": "GX", "as_of": beijing_today().isoformat()}
+        params = {"area": "GX", "as_of": today().isoformat()}
         body = (await http.get("/api/v1/stats/participation", headers=headers, params=params)).json()
     conn = await asyncpg.connect(dsn)
-    window = beijing_today() - timedelta(days=364)
-    recount = await conn.fetchrow(db.sql("stats/reference"), "/GX/%", beijing_today(), window, 0, ["checkin", "manual"])
+    window = today() - timedelta(days=364)
+    recount = await conn.fetchrow(db.sql("stats/reference"), "/GX/%", today(), window, 0, ["checkin", "manual"])
     await conn.close()
     figures = body["figures"]
     pairs = [

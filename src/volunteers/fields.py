@@ -12,10 +12,13 @@ from msgspec import Meta
 from volunteers import clock
 from volunteers.errors import Invalid
 
+# The shape of an area code, in bodies and in query strings.
+AREA_CODE_PATTERN = r"^[A-Za-z0-9-]+$"
+
 ShortText = Annotated[str, Meta(min_length=1, max_length=100)]
 LongText = Annotated[str, Meta(max_length=500)]
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
-AreaCode = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
+AreaCode = Annotated[str, Meta(min_length=1, max_length=32, pattern=AREA_CODE_PATTERN)]
 Phone = Annotated[str, Meta(min_length=1, max_length=20)]
 Id = Annotated[int, Meta(ge=1, le=2**31 - 1)]
 Count = Annotated[int, Meta(ge=0, le=2**31 - 1)]
@@ -25,9 +28,7 @@ Offset = Annotated[int, Parameter(ge=0, le=10_000_000, default=0, description="r
 PathId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 
 # List filters in the query string, the same on every list and export: a malformed one is a 400 naming it.
-AreaQuery = Annotated[
-    str | None, Parameter(max_length=32, pattern=r"^[A-Za-z0-9-]+$", description="区域编码（含下级）")
-]
+AreaQuery = Annotated[str | None, Parameter(max_length=32, pattern=AREA_CODE_PATTERN, description="区域编码（含下级）")]
 SearchQuery = Annotated[
     str | None, Parameter(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$", description="搜索词（不含控制字符）")
 ]

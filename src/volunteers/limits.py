@@ -33,18 +33,6 @@ class RateLimiter:
         events.append(now)
         return True
 
-    def full(self, key: str) -> bool:
-        """Whether `key` is at its limit now (counts nothing)."""
-        events = self._events.get(key)
-        if not events:
-            return False
-        now = time.monotonic()
-        return sum(1 for at in events if now - at < self.period) >= self.limit
-
-    def forget(self, key: str) -> None:
-        """Drop everything counted for `key`."""
-        self._events.pop(key, None)
-
     def _forget_idle(self, now: float) -> None:
         idle = [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self.period]
         for key in idle or list(self._events)[: self.max_keys // 10]:

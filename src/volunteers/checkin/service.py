@@ -92,11 +92,11 @@ async def writable_activity(caller: Caller, activity_id: int) -> dict[str, Any]:
     return row
 
 
-async def activity_for_write(caller: Caller, activity_id: int, field: str = "activity_id") -> dict[str, Any]:
-    """An activity a request body refers to: it must exist (else 422 on `field`) and be writable (else 403)."""
+async def activity_for_write(caller: Caller, activity_id: int) -> dict[str, Any]:
+    """An activity a request body refers to: it must exist (else 422 on `activity_id`) and be writable (else 403)."""
     row = await db.fetchrow("checkin/activity", activity_id)
     if row is None:
-        raise Invalid(f"活动 {activity_id} 不存在", field=field, code="unknown_activity")
+        raise Invalid(f"活动 {activity_id} 不存在", field="activity_id", code="unknown_activity")
     caller.require_write(row["area_path"], "该活动")
     return dict(row)
 

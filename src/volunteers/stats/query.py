@@ -7,8 +7,10 @@ from typing import Annotated
 
 from litestar.params import Parameter
 
+from volunteers.fields import AREA_CODE_PATTERN
+
 AreaQuery = Annotated[
-    str, Parameter(query="area", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$", description="区域编码")
+    str, Parameter(query="area", min_length=1, max_length=32, pattern=AREA_CODE_PATTERN, description="区域编码")
 ]
 AsOf = Annotated[date, Parameter(query="as_of")]
 WindowDays = Annotated[int, Parameter(ge=1, le=3660)]

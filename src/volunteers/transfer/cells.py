@@ -81,7 +81,7 @@ def display(value: Any) -> str:
 
 def text(value: Any, field: str) -> str:
     """A text cell; numbers typed into it read as they were typed."""
-    return value.strip() if isinstance(value, str) else display(value)
+    return display(value)
 
 
 def phone(value: Any, field: str) -> str:
@@ -99,15 +99,15 @@ def phone(value: Any, field: str) -> str:
                 field=field,
                 code="number_lost_digits",
             )
-        return _whole_number(float(raw), field, "手机号")
+        return _whole_number(float(raw), field)
     return raw
 
 
-def _whole_number(number: float, field: str, what: str) -> str:
+def _whole_number(number: float, field: str) -> str:
     """The integer a number in scientific notation stands for, allowing for the last digit's rounding."""
     if math.isfinite(number) and abs(number - round(number)) <= abs(number) * 1e-11:
         return str(round(number))
-    raise Invalid(f"{what}（{field}）不应有小数：{number}", field=field, code="invalid_phone")
+    raise Invalid(f"手机号（{field}）不应有小数：{number}", field=field, code="invalid_phone")
 
 
 def id_number(value: Any, field: str) -> str:
@@ -136,17 +136,31 @@ def day(value: Any, field: str) -> date:
     match = _COMPACT_DATE.fullmatch(raw) or _DATE.match(raw)
     clock = _TIME.fullmatch(raw[match.end() :].strip(" T")) if match is not None else None
     if match is not None and (match.end() == len(raw) or clock is not None):
-        try:
-            if clock is not None:  # "2024-03-05 00:00:00": a date column may carry a (valid) time
-                time(int(clock.group(1)), int(clock.group(2) or 0), int(clock.group(3) or 0))
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            pass
+        found = _calendar_day(match)
+        # "2024-03-05 00:00:00": a date column may carry a time, if it is a valid one
+        if found is not None and (clock is None or _time_of(clock) is not None):
+            return found
     raise Invalid(
         f"{field_label(field)}（{field}）「{raw[:40]}」不是有效日期，应如 2024-03-05、2024/3/5 或 2024年3月5日",
         field=field,
         code="invalid_date",
     )
+
+
+def _calendar_day(match: re.Match[str]) -> date | None:
+    """The date a year-month-day match names, or None (2024-02-30)."""
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def _time_of(match: re.Match[str]) -> time | None:
+    """The time an hour[:minute[:second]] match names, or None (25:00)."""
+    try:
+        return time(int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0))
+    except ValueError:
+        return None
 
 
 def _excel_day(number: float, field: str) -> date:
@@ -170,24 +184,17 @@ def moment(value: Any, field: str, on: date | None = None) -> datetime:
         return datetime.combine(whole, time(), LOCAL_TZ) + timedelta(seconds=seconds)
     raw = str(value).strip()
     if _ISO_ZONE.search(raw) and "T" in raw:
-        try:
-            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            return parsed.astimezone(LOCAL_TZ)
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(LOCAL_TZ)
     clock = _TIME.fullmatch(raw)
     if clock is not None:
         return _on(on, _clock(clock, raw, field), field)
     match = _DATE.match(raw)
     if match is not None:
         rest = _TIME.fullmatch(raw[match.end() :].strip(" T"))
-        if rest is not None:
-            try:
-                when = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                pass
-            else:
-                return datetime.combine(when, _clock(rest, raw, field), LOCAL_TZ)
+        when = _calendar_day(match) if rest is not None else None
+        if rest is not None and when is not None:
+            return datetime.combine(when, _clock(rest, raw, field), LOCAL_TZ)
     raise Invalid(
         f"{field_label(field)}（{field}）「{raw[:40]}」不是有效的日期时间，应如 2024-03-05 09:00",
         field=field,
@@ -196,12 +203,11 @@ def moment(value: Any, field: str, on: date | None = None) -> datetime:
 
 
 def _clock(match: re.Match[str], raw: str, field: str) -> time:
-    try:
-        return time(int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0))
-    except ValueError:
-        raise Invalid(
-            f"{field_label(field)}（{field}）「{raw[:40]}」中的时刻无效", field=field, code="invalid_datetime"
-        ) from None
+    found = _time_of(match)
+    if found is None:
+        message = f"{field_label(field)}（{field}）「{raw[:40]}」中的时刻无效"
+        raise Invalid(message, field=field, code="invalid_datetime")
+    return found
 
 
 def _on(on: date | None, clock: time, field: str) -> datetime:
@@ -253,7 +259,7 @@ def whole(value: Any, field: str) -> int:
 
 def choice(value: Any, field: str, choices: dict[str, str], label: str) -> str:
     """One of a few words (男/女, 队员/队长…), Chinese or English."""
-    raw = value.strip() if isinstance(value, str) else display(value)
+    raw = display(value)
     found = choices.get(raw.lower())
     if found is None:
         allowed = "、".join(k for k in choices if not k.isascii())

@@ -22,6 +22,7 @@ from volunteers.errors import Invalid
 from volunteers.fields import today
 from volunteers.people.identity import mask_phone
 from volunteers.people.service import list_volunteers
+from volunteers.stats.catalogue import SOURCE_NAMES
 from volunteers.teams.service import list_teams
 from volunteers.teams.tables import Team
 from volunteers.transfer.columns import KINDS, ColumnSpec, KindSpec
@@ -32,7 +33,6 @@ GENDERS = {"male": "男", "female": "女"}
 VOLUNTEER_STATUSES = {"active": "在册", "suspended": "暂停", "withdrawn": "退出"}
 TEAM_STATUSES = {"active": "活跃", "dissolved": "已解散"}
 ROLES = {"member": "队员", "leader": "队长"}
-SOURCES = {"checkin": "签到", "manual": "补录"}
 RECORD_STATUSES = {"pending": "待审核", "approved": "已通过", "rejected": "已驳回"}
 
 
@@ -199,7 +199,7 @@ async def record_rows(
             r["started_at"],
             r["ended_at"],
             round(r["minutes"] / 60, 2),
-            SOURCES.get(r["source"], r["source"]),
+            SOURCE_NAMES.get(r["source"], r["source"]),
             RECORD_STATUSES.get(r["status"], r["status"]),
             r["reason"],
         ]

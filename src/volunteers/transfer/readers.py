@@ -21,6 +21,7 @@ from typing import Any
 import python_calamine
 
 from volunteers.errors import DomainError, Invalid
+from volunteers.transfer.columns import HEADER_SEARCH_ROWS
 
 MB = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
@@ -69,13 +70,13 @@ def refuse(code: str, message: str) -> Invalid:
     return Invalid(message, field="file", code=code)
 
 
-def read_sheet(content: bytes, limits: ImportLimits, header_rows: int = 20) -> RawSheet:
+def read_sheet(content: bytes, limits: ImportLimits) -> RawSheet:
     """The rows of an XLSX/XLS/ODS/CSV upload; more than `max_rows` data rows is refused."""
     if len(content) > limits.max_bytes:
         raise TooLarge(f"文件超过 {limits.max_bytes // MB} MB，不能导入；请拆分成几个文件", field="file")
     if not content.strip():
         raise refuse("empty_file", "文件是空的")
-    most = limits.max_rows + header_rows
+    most = limits.max_rows + HEADER_SEARCH_ROWS
     if content.startswith(b"PK\x03\x04"):
         check_zip(content, limits)
         return RawSheet("xlsx", _calamine_rows(content, most, limits))
@@ -89,6 +90,7 @@ def check_zip(content: bytes, limits: ImportLimits) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
+    # NotImplementedError: zipfile's answer to a compression method it does not support
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise refuse("corrupt_file", "文件已损坏，无法打开（不是完整的 Excel 文件）") from None
     names = {m.filename for m in members}

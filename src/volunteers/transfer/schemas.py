@@ -8,7 +8,6 @@ from typing import Literal
 from litestar.datastructures import UploadFile
 from msgspec import Struct
 
-Kind = Literal["volunteers", "teams", "memberships", "activities", "service-records"]
 FileFormat = Literal["xlsx", "csv"]
 
 # The JSON report lists at most this many errors; the annotated XLSX (?format=xlsx) has all of them.

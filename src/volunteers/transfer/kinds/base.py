@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ class Plan:
     unchanged: int = 0
 
 
-class KindImport:
+class KindImport(ABC):
     """One kind's rules: `check` one row (no database), `resolve` rows against what is stored, `write` them.
 
     `check` returns the row's candidate (anything with a `row: RowCheck`) or None when the row
@@ -29,7 +30,7 @@ class KindImport:
     """
 
     spec: KindSpec
-    staging: str  # sql/transfer/<staging>_stage.sql creates the temp table, …_write.sql applies it
+    staging: str  # sql/transfer/<staging>_stage.sql creates the temp table, …_insert/_update.sql apply it
     columns: tuple[str, ...]  # staging columns, in the order of the tuples in a Plan
 
     def __init__(self, scope: Scope) -> None:
@@ -37,18 +38,20 @@ class KindImport:
         self.claimed: dict[Any, int] = {}  # stored record (or new key) -> the first row acting on it
         self.staged = False
 
-    async def prepare(self) -> None:
+    async def prepare(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Load what `check` needs from the database (categories, teams…); default: nothing."""
 
+    @abstractmethod
     def check(self, row: RowCheck) -> Any:
-        raise NotImplementedError
+        """The row's candidate, or None when the row has errors (recorded on `row`)."""
 
     def keys(self, candidate: Any) -> list[tuple[str, Any]]:
         """(field, value) pairs no two rows of one file may share."""
         return []
 
+    @abstractmethod
     async def resolve(self, conn: asyncpg.Connection[Any], candidates: list[Any]) -> Plan:
-        raise NotImplementedError
+        """Match the candidates with what is stored: what to insert, what to update, what is unchanged."""
 
     async def write(self, conn: asyncpg.Connection[Any], plan: Plan) -> tuple[int, int]:
         """COPY the plan into the staging table, then apply it with set-based SQL; (created, updated)."""
@@ -72,7 +75,7 @@ class KindImport:
         """Bound parameters of the update statement; default: none."""
         return ()
 
-    async def after_write(self, conn: asyncpg.Connection[Any]) -> None:
+    async def after_write(self, conn: asyncpg.Connection[Any]) -> None:  # noqa: B027 - an optional hook
         """Anything that follows the upsert (links between rows); default: nothing."""
 
 

@@ -40,6 +40,7 @@ class ServiceRecordImport(KindImport):
     spec = SERVICE_RECORDS
     staging = "record"
     columns = ("row_no", "volunteer", "activity", "service_date", "started_at", "ended_at")
+    # no `keys`: the volunteer is known only in `resolve`, which refuses duplicate rows itself
 
     async def prepare(self) -> None:
         self.activities: dict[str, list[dict[str, Any]]] = {}
@@ -125,9 +126,6 @@ class ServiceRecordImport(KindImport):
         if on is None or on == starts_at.date():
             return starts_at
         return datetime.combine(on, starts_at.timetz())
-
-    def keys(self, candidate: RecordRow) -> list[tuple[str, Any]]:
-        return []  # the volunteer is known only in `resolve`, which refuses duplicates itself
 
     async def resolve(self, conn: asyncpg.Connection[Any], candidates: list[RecordRow]) -> Plan:
         named = await volunteers_named(conn, [c.row for c in candidates])
