@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -43,11 +44,49 @@ def today() -> date:
     return clock.now().astimezone(LOCAL_TZ).date()
 
 
+# Unicode categories no name or title may hold: controls, format characters (zero-width spaces, the byte-order
+# mark, bidirectional overrides that reverse how a name reads), line/paragraph separators, surrogates,
+# private-use and unassigned code points. A name of only such characters looks blank but is not.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def hidden_character(value: str) -> str | None:
+    """The first invisible or direction-changing character in `value` (as U+XXXX), or None."""
+    for char in value:
+        if unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def required_text(value: str, field: str, label: str) -> str:
-    """`value` without surrounding blanks; a blank one is refused, naming the field."""
+    """`value` without surrounding blanks; a blank one, or one holding an invisible character, is refused."""
     value = value.strip()
     if not value:
         raise Invalid(f"{label}（{field}）不能为空", field=field, code="required")
+    hidden = hidden_character(value)
+    if hidden is not None:
+        raise Invalid(
+            f"{label}（{field}）含有不可见或改变文字方向的字符（{hidden}），请删除后重新输入",
+            field=field,
+            code="invisible_character",
+        )
+    return value
+
+
+# The earliest date a registration, founding or service can carry: the People's Republic's founding year.
+EARLIEST_DAY = date(1949, 1, 1)
+
+
+def check_day(
+    value: date, field: str, label: str, *, earliest: date = EARLIEST_DAY, latest: date | None = None
+) -> date:
+    """`value` if it lies between `earliest` and `latest` (default today, the district's date); else a 422 naming it."""
+    latest = latest or today()
+    if value < earliest:
+        raise Invalid(f"{label}（{field}）{value} 早于 {earliest}，请核对", field=field, code="date_too_early")
+    if value > latest:
+        code = "date_in_future" if latest == today() else "date_too_late"
+        raise Invalid(f"{label}（{field}）{value} 晚于 {latest}，请核对", field=field, code=code)
     return value
 
 
