@@ -26,7 +26,7 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from volunteers import db  # noqa: E402
+from volunteers import db, embedded  # noqa: E402
 
 PER_THREAD = 400_000  # distinct phones per wrk thread
 THREADS = 2
@@ -179,7 +179,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("benchmarks/checkin.py needs wrk: apt-get install wrk")
-    server_dsn = db.start_embedded(Path(tempfile.gettempdir()) / "volunteers-bench")
+    server_dsn = embedded.start(Path(tempfile.gettempdir()) / "volunteers-bench")
     print("preparing: one open activity and", THREADS * PER_THREAD, "volunteers …", flush=True)
     dsn, code = asyncio.run(prepare(server_dsn))
     ours = measure("checkin", "volunteers.app:create_app", f"/api/v1/checkin/{code}", dsn, args, 1)

@@ -32,7 +32,7 @@ os.environ["VOLUNTEERS_DATA_DIR"] = str(BENCH_DIR)
 
 from openpyxl import Workbook  # noqa: E402
 
-from volunteers import db  # noqa: E402
+from volunteers import db, embedded  # noqa: E402
 from volunteers.people.identity import encrypt_id_number, id_number_hash, mask_id_number  # noqa: E402
 from volunteers.transfer.imports import run_import  # noqa: E402
 
@@ -180,7 +180,7 @@ async def timed_copy(rows: list[list[str]]) -> float:
 
 
 async def run(count: int) -> None:
-    server_dsn = db.start_embedded(BENCH_DIR)
+    server_dsn = embedded.start(BENCH_DIR)
     await prepare(server_dsn)
     try:
         rows = people(count)

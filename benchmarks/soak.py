@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from checkin import free_port, serve  # noqa: E402
 
-from volunteers import db  # noqa: E402
+from volunteers import db, embedded  # noqa: E402
 from volunteers.fields import LOCAL_TZ, today  # noqa: E402
 
 VOLUNTEERS = 5000
@@ -248,7 +248,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
-    server_dsn = db.start_embedded(Path(tempfile.gettempdir()) / "volunteers-bench")
+    server_dsn = embedded.start(Path(tempfile.gettempdir()) / "volunteers-bench")
     dsn = asyncio.run(prepare(server_dsn))
     port = free_port()
     process = serve("volunteers.app:create_app", port, dsn)

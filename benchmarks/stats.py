@@ -26,7 +26,7 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from volunteers import db  # noqa: E402
+from volunteers import db, embedded  # noqa: E402
 from volunteers.auth.access import Caller  # noqa: E402
 from volunteers.stats import service  # noqa: E402
 from volunteers.stats.definitions import SOURCES  # noqa: E402
@@ -201,7 +201,7 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="reuse the database built by an earlier run")
     args = parser.parse_args()
-    server = db.start_embedded(Path(tempfile.gettempdir()) / "volunteers-bench")
+    server = embedded.start(Path(tempfile.gettempdir()) / "volunteers-bench")
     dsn = server.replace("/postgres?", "/bench_stats?")
     if not args.reuse:
         admin = await asyncpg.connect(server)

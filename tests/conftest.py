@@ -19,7 +19,7 @@ os.environ["VOLUNTEERS_SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ["VOLUNTEERS_DATA_DIR"] = str(Path(tempfile.gettempdir()) / "volunteers-test")
 os.environ.pop("DATABASE_URL", None)
 
-from volunteers import db
+from volunteers import db, embedded
 from volunteers.app import create_app
 from volunteers.settings import get_settings
 
@@ -51,7 +51,7 @@ def _with_database(dsn: str, name: str) -> str:
 @pytest.fixture(scope="session")
 async def database() -> AsyncIterator[str]:
     """A fresh, migrated database for this test session."""
-    server_dsn = os.environ.get("TEST_DATABASE_URL") or db.start_embedded(Path(os.environ["VOLUNTEERS_DATA_DIR"]))
+    server_dsn = os.environ.get("TEST_DATABASE_URL") or embedded.start(Path(os.environ["VOLUNTEERS_DATA_DIR"]))
     admin = await asyncpg.connect(server_dsn)
     await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
     await admin.execute(f"CREATE DATABASE {TEST_DATABASE}")

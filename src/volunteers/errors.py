@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.types import ExceptionHandlersMap
+from litestar.response import Template
+from litestar.types import ExceptionHandler, ExceptionHandlersMap
 
 log = logging.getLogger("volunteers")
 
@@ -164,6 +166,51 @@ def problem(
     return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
+# What a person sees at the top of the error page, by status.
+_PAGE_HEADLINES = {
+    400: "提交的内容有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "找不到该页面",
+    409: "无法完成操作",
+    413: "提交的内容过大",
+    422: "提交的内容有误",
+    429: "操作过于频繁",
+    503: "系统暂时繁忙",
+}
+
+
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    """A browser asking for a page (not the JSON API): errors answer as an HTML page in Chinese."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _answer(request: Request[Any, Any, Any], response: Response[dict[str, Any]]) -> Response[Any]:
+    """The problem response, or for a browser's page request the same status and message as a friendly page."""
+    if not wants_page(request):
+        return response
+    body: dict[str, Any] = response.content
+    status = response.status_code or 500
+    return Template(
+        template_name="error.html",
+        context={
+            "headline": _PAGE_HEADLINES.get(status, "出错了"),
+            "detail": body["detail"],
+            "retry": status == 503,
+        },
+        status_code=status,
+        headers=dict(response.headers),
+        media_type="text/html",
+    )
+
+
+def _pages_too(handler: Callable[[Request[Any, Any, Any], Any], Response[dict[str, Any]]]) -> ExceptionHandler[Any]:
+    def answer(request: Request[Any, Any, Any], exc: Any) -> Response[Any]:
+        return _answer(request, handler(request, exc))
+
+    return answer
+
+
 def _domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     return problem(exc.status, exc.code, exc.message, field=exc.field, extra=exc.extra)
 
@@ -253,7 +300,7 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.exceptions.InternalClientError,
 )
 
-EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+_HANDLERS: dict[type[Exception], Callable[[Request[Any, Any, Any], Any], Response[dict[str, Any]]]] = {
     DomainError: _domain,
     ValidationException: _validation,
     HTTPException: _http,
@@ -275,3 +322,4 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     TimeoutError: _connection_lost,
     Exception: _internal,
 }
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {kind: _pages_too(handler) for kind, handler in _HANDLERS.items()}

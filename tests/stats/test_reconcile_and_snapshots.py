@@ -86,10 +86,21 @@ async def test_reconcile_is_scoped_and_validated(world: World) -> None:
     assert unknown.status_code == 400
 
 
+async def test_officials_read_snapshots_but_cannot_create_them(world: World) -> None:
+    await small_district(world)
+    body = {"title": "2026年上半年志愿服务统计", "area": "D1", "as_of": AS_OF}
+    refused = await world.post("official_d1", "/api/v1/stats/snapshots", body)
+    assert refused.status_code == 403 and refused.json()["code"] == "read_only"
+    assert (await world.get("official_d1", "/api/v1/stats/snapshots")).json()["total"] == 0
+    created = await world.post("root", "/api/v1/stats/snapshots", body)
+    assert created.status_code == 201, created.text
+    assert (await world.get("official_d1", "/api/v1/stats/snapshots")).json()["total"] == 1
+
+
 async def test_snapshot_never_changes(world: World) -> None:
     await small_district(world)
     created = await world.post(
-        "official_d1",
+        "root",
         "/api/v1/stats/snapshots",
         {"title": "2026年上半年志愿服务统计", "area": "D1", "as_of": AS_OF, "breakdown": True},
     )

@@ -59,7 +59,7 @@ class StatsController(Controller):
     async def reconcile(self, caller: Caller, data: ReconcileIn) -> ReconcileOut:
         return await reconcile.reconcile(caller, data)
 
-    @post("/snapshots", opt={"any_role": True}, summary="Freeze figures, parameters and definitions under a title")
+    @post("/snapshots", summary="Freeze figures, parameters and definitions under a title (staff and admins)")
     async def create_snapshot(self, caller: Caller, data: SnapshotIn) -> SnapshotOut:
         return await snapshots.create(caller, data)
 

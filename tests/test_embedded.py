@@ -1,0 +1,85 @@
+"""`volunteers serve` brings the embedded PostgreSQL back by itself when its postmaster dies."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.test_crash_safety import free_port
+
+VOLUNTEERS = Path(sys.executable).with_name("volunteers")
+
+
+def health(url: str) -> int | None:
+    try:
+        return httpx.get(f"{url}/health", timeout=5).status_code
+    except httpx.HTTPError:
+        return None
+
+
+def wait_for(url: str, status: int, seconds: float, process: subprocess.Popen[bytes], log: Path) -> float:
+    """Seconds until /health answers `status`."""
+    began = time.monotonic()
+    while time.monotonic() - began < seconds:
+        assert process.poll() is None, log.read_text()[-3000:]
+        if health(url) == status:
+            return time.monotonic() - began
+        time.sleep(0.1)
+    raise AssertionError(f"/health never answered {status} in {seconds} s:\n{log.read_text()[-3000:]}")
+
+
+def postmaster_pid(pgdata: Path) -> int:
+    return int((pgdata / "postmaster.pid").read_text().split()[0])
+
+
+def test_serve_restarts_a_dead_embedded_postgres(tmp_path: Path) -> None:
+    # The server runs as its own system user when we are root: its folder must be one it can reach.
+    data_dir = Path(tempfile.gettempdir()) / f"volunteers-supervised-{os.getpid()}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir()
+    env = {**os.environ, "VOLUNTEERS_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+            [str(VOLUNTEERS), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(url, 200, 120, process, log)
+        first = postmaster_pid(data_dir / "pg")
+        os.kill(first, signal.SIGKILL)
+
+        wait_for(url, 503, 10, process, log)
+        back_after = wait_for(url, 200, 30, process, log)
+        assert back_after < 15
+        assert postmaster_pid(data_dir / "pg") != first
+        text = log.read_text()
+        assert "embedded PostgreSQL in" in text and "is not running; restarting it" in text, text[-3000:]
+        assert "embedded PostgreSQL restarted after" in text, text[-3000:]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        # `serve` stops the server it started on the way out; a pid left behind would be a stray server
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+            os.kill(postmaster_pid(data_dir / "pg"), signal.SIGKILL)
+        shutil.rmtree(data_dir, ignore_errors=True)
