@@ -127,7 +127,7 @@ async def build_realm(world: World) -> Realm:
     }
     await created("staff_c11", "/api/v1/service-records", manual)
     snapshot = {"title": "上半年统计", "area": "S1", "as_of": now.date().isoformat()}
-    snapshot_id = (await created("official_s1", "/api/v1/stats/snapshots", snapshot))["id"]
+    snapshot_id = (await created("staff_s1", "/api/v1/stats/snapshots", snapshot))["id"]
 
     users = (await world.get("root", "/api/v1/users", params={"limit": 500})).json()["items"]
     user_ids = {u["username"]: u["id"] for u in users}

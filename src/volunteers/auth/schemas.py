@@ -10,7 +10,14 @@ from msgspec import Meta, Struct
 from volunteers.fields import AreaCode
 
 Username = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
-Password = Annotated[str, Meta(min_length=8, max_length=200)]
+Password = Annotated[
+    str,
+    Meta(
+        min_length=8,
+        max_length=200,
+        description="至少 8 位；常见密码、含用户名、所属区域或本系统名称的密码会被拒绝（422）",
+    ),
+]
 Role = Literal["admin", "staff", "official"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -16,8 +17,9 @@ from volunteers import audit
 from volunteers.areas import service as areas
 from volunteers.auth import throttle
 from volunteers.auth.access import Caller, token_hash
+from volunteers.auth.passwords import refuse_weak_password
 from volunteers.auth.schemas import TokenOut, UserIn, UserOut, UserPatch
-from volunteers.auth.tables import StaffSession, StaffUser
+from volunteers.auth.tables import LoginKnownAddress, StaffSession, StaffUser
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from volunteers.settings import get_settings
 
@@ -60,7 +62,7 @@ async def login(username: str, password: str, *, address: str) -> TokenOut:
     stored = user.password_hash if user is not None and user.is_active else _dummy_hash()
     if not await verify_password(stored, password) or user is None or not user.is_active:
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
-    await throttle.login_succeeded(username, attempt)
+    await throttle.login_succeeded(username, address, attempt)
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(hours=get_settings().token_ttl_hours)
     await StaffSession.insert(StaffSession(user=user.id, token_hash=token_hash(token), expires_at=expires_at))
@@ -72,6 +74,13 @@ async def logout(token: str) -> None:
     await StaffSession.update({StaffSession.revoked_at: datetime.now(UTC)}).where(
         (StaffSession.token_hash == token_hash(token)) & StaffSession.revoked_at.is_null()
     )
+
+
+def _area_words(area: Mapping[str, object] | None) -> tuple[str, ...]:
+    """What a guesser would try from the account's area: its code and its name."""
+    if area is None:
+        return ()
+    return tuple(str(area[k]) for k in ("code", "name") if area.get(k))
 
 
 def _check_role_and_area(role: str, area_path: str | None) -> None:
@@ -90,6 +99,7 @@ async def create_user(caller: Caller | None, data: UserIn) -> UserOut:
         caller.require_write(area_path, "账号所属区域")
     if await StaffUser.exists().where(StaffUser.username == data.username):
         raise Conflict(f"用户名 {data.username} 已被使用", code="duplicate_username", field="username")
+    await refuse_weak_password(data.password, username=data.username, context=_area_words(area))
     async with StaffUser._meta.db.transaction():
         row = await StaffUser.insert(
             StaffUser(
@@ -113,6 +123,7 @@ async def _user_in_scope(caller: Caller, user_id: int) -> dict[str, object]:
             StaffUser.is_active,
             StaffUser.area.id.as_alias("area_id"),
             StaffUser.area.code.as_alias("area_code"),
+            StaffUser.area.name.as_alias("area_name"),
             StaffUser.area.path.as_alias("area_path"),
         )
         .where(StaffUser.id == user_id)
@@ -173,6 +184,8 @@ async def update_user(caller: Caller, user_id: int, patch: UserPatch) -> UserOut
     if patch.is_active is not None:
         values[StaffUser.is_active] = patch.is_active
     if patch.password is not None:
+        area = {"code": row["area_code"], "name": row["area_name"]}
+        await refuse_weak_password(patch.password, username=before.username, context=_area_words(area))
         values[StaffUser.password_hash] = await hash_password(patch.password)
     async with StaffUser._meta.db.transaction():
         await StaffUser.update(values).where(StaffUser.id == user_id)  # type: ignore[arg-type]
@@ -180,6 +193,9 @@ async def update_user(caller: Caller, user_id: int, patch: UserPatch) -> UserOut
             await StaffSession.update({StaffSession.revoked_at: datetime.now(UTC)}).where(
                 (StaffSession.user == user_id) & StaffSession.revoked_at.is_null()
             )
+        if patch.password is not None:
+            # A new password (after a suspected leak, say) also ends the exemptions the old one earned.
+            await LoginKnownAddress.delete().where(LoginKnownAddress.username == throttle.username_key(before.username))
         after = await get_user(caller, user_id)
         await audit.record(caller, "update", "staff_user", user_id, area_id=row["area_id"], before=before, after=after)  # type: ignore[arg-type]
     return after

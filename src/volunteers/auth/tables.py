@@ -3,7 +3,7 @@
 from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.constraints import Check
+from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
 from volunteers.areas.tables import Area
@@ -38,11 +38,24 @@ class StaffSession(Table):
 
 
 class LoginAttempt(Table):
-    """A login attempt, counted against its address until it ages out, and against its username
-    until then or until a later login succeeds (`cleared`)."""
+    """A login attempt, counted (auth/throttle.py) against its address, its username, and the pair of
+    the two until it ages out. A later success from the same address clears the pair's count
+    (`cleared`); `known_address` says the address was known for the username when it was made."""
 
     id = Serial(primary_key=True)
     username = Varchar(length=64, index=True)
     address = Varchar(length=64, index=True)
     at = Timestamptz(default=TimestamptzNow(), index=True)
     cleared = Boolean(default=False)
+    known_address = Boolean(default=False)
+
+
+class LoginKnownAddress(Table):
+    """An address a username last logged in from successfully at `last_login_at`; known for 30 days."""
+
+    id = Serial(primary_key=True)
+    username = Varchar(length=64)
+    address = Varchar(length=64)
+    last_login_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+    login_known_address_unique = Unique(["username", "address"])
