@@ -150,6 +150,25 @@ async def test_team_export_keeps_names_as_text(world: World) -> None:
     assert rows[1][1] == '\'=HYPERLINK("http://evil.example","点我")' and rows[2][1] == "乙队"
 
 
+async def test_formula_like_team_names_are_guarded_text_in_both_files(world: World) -> None:
+    hostile = ['=HYPERLINK("http://x","y")', "+1", "-1+2", "@SUM(A1)"]
+    someone = await volunteer("C11", date(2025, 1, 1))
+    for name in hostile:
+        await member(await team("C11", name), someone, date(2025, 1, 1))
+    response = await export(world, "official_s1", "teams", area="S1", as_of=AS_OF)
+    book = load_workbook(io.BytesIO(response.content))
+    assert [c.coordinate for s in book.worksheets for r in s.iter_rows() for c in r if c.data_type == "f"] == []
+    sheet = book["服务队统计"]
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(c.value for c in names) == sorted(hostile)
+    # string cells that stay text even when edited in Excel (the quote prefix a typed apostrophe sets)
+    assert {(c.data_type, c.quotePrefix) for c in names} == {("s", True)}
+    assert {(c.value, c.data_type) for c in [row[5] for row in sheet.iter_rows(min_row=2)]} == {(1, "n")}
+    rows = csv_rows((await export(world, "official_s1", "teams", area="S1", as_of=AS_OF, format="csv")).content)
+    assert sorted(r[1] for r in rows[1:]) == sorted("'" + name for name in hostile)
+    assert {r[5] for r in rows[1:]} == {"1"}
+
+
 async def test_activity_stars_and_monthly_exports(world: World) -> None:
     place = await held("C11", date(2026, 3, 5))
     await held("C12", date(2026, 4, 5), category="red_film")

@@ -1,14 +1,13 @@
 """Statistics as files: XLSX (figures plus a sheet stating every definition and parameter) and CSV.
 
-CSV is UTF-8 with a byte-order mark so Excel opens the Chinese headers correctly. Text that a
-spreadsheet would run as a formula (a team called "=HYPERLINK(…)") is kept as plain text.
+CSV is UTF-8 with a byte-order mark so Excel opens the Chinese headers correctly. Every cell is
+written by `volunteers.spreadsheet_cells`, so text that a spreadsheet would run as a formula
+(a team called "=HYPERLINK(…)") stays plain text.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +18,7 @@ from openpyxl.styles import Font
 
 from volunteers import clock
 from volunteers.fields import LOCAL_TZ
+from volunteers.spreadsheet_cells import append_row, write_csv
 from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
 from volunteers.stats.definitions import Definition
 from volunteers.stats.schemas import AreaRef, Figure, ParticipationOut
@@ -51,8 +51,6 @@ PARTICIPATION_FIGURES = [
         "participants",
     )
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -254,10 +252,6 @@ def monthly_table(out: MonthlyOut) -> Table:
     )
 
 
-def _text(value: Any) -> Any:
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
-
-
 def _width(values: list[Any]) -> int:
     longest = max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(v)) for v in values if v is not None), default=4)
     return min(max(longest + 2, 8), 60)
@@ -265,11 +259,7 @@ def _width(values: list[Any]) -> int:
 
 def _sheet(ws: Any, rows: list[list[Any]], header_rows: tuple[int, ...] = (1,)) -> None:
     for row in rows:
-        ws.append([_text(v) for v in row])
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
+        append_row(ws, row)
     for number in header_rows:
         for cell in ws[number]:
             cell.font = Font(bold=True)
@@ -299,22 +289,9 @@ def xlsx_bytes(table: Table) -> bytes:
     return buffer.getvalue()
 
 
-def _csv_cell(value: Any) -> Any:
-    value = _text(value)
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_bytes(table: Table) -> bytes:
     """The table alone, UTF-8 with a byte-order mark, CRLF line ends (as Excel writes)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return write_csv(table.headers, table.rows)
 
 
 def download(table: Table, file_format: str) -> Response[bytes]:

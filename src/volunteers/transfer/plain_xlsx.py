@@ -3,24 +3,28 @@
 Exports need only text, numbers, dates and a bold frozen header, so the parts of the package
 are written by hand: inline strings (no shared-string table), numbers, and dates as Excel day
 numbers with a date style. Templates and marked uploads, which need more, use openpyxl.
+Text goes through `spreadsheet_cells.sheet_text`, as in every file the project writes: an inline
+string is never a formula, and formula-like text also carries the `quotePrefix` style.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
+from volunteers.spreadsheet_cells import sheet_text
+
 EXCEL_EPOCH = datetime(1899, 12, 30)
-# XML 1.0 cannot hold most control characters; they are dropped from text.
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TEXT_STYLE, HEADER_STYLE, DATE_STYLE, DATETIME_STYLE = 0, 1, 2, 3
+# The same two text styles with quotePrefix, for text a spreadsheet would otherwise read as a formula.
+_GUARDED_STYLE = {TEXT_STYLE: 4, HEADER_STYLE: 5}
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -50,7 +54,7 @@ _WORKBOOK_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
     'Target="styles.xml"/></Relationships>'
 )
-# Styles by index: 0 plain, 1 header (bold on light blue), 2 date, 3 date and time.
+# Styles by index: 0 plain, 1 header (bold on light blue), 2 date, 3 date and time, 4 and 5 as 0 and 1 quote-prefixed.
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -62,10 +66,13 @@ _STYLES = (
     '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/></patternFill></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" quotePrefix="1" applyFont="1" applyFill="1"/>'
+    "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
@@ -89,11 +96,12 @@ def write_xlsx(title: str, headers: Sequence[str], widths: Sequence[float], rows
         parts.extend(_cell(f"{letter}{number}", value) for letter, value in zip(letters, row, strict=True))
         parts.append("</row>")
     parts.append("</sheetData></worksheet>")
+    name = escape(sheet_text(title).text[:31], {chr(34): "&quot;"})
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{escape(_clean(title)[:31], {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/></sheets>'
+        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>'
         "</workbook>"
     )
     out = io.BytesIO()
@@ -107,12 +115,9 @@ def write_xlsx(title: str, headers: Sequence[str], widths: Sequence[float], rows
     return out.getvalue()
 
 
-def _clean(text: str) -> str:
-    return _UNWRITABLE.sub("", text)
-
-
-def _text(ref: str, text: str, style: int = TEXT_STYLE) -> str:
-    text = _clean(text)
+def _text(ref: str, value: str, style: int = TEXT_STYLE) -> str:
+    text, guarded = sheet_text(value)
+    style = _GUARDED_STYLE[style] if guarded else style
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
@@ -124,8 +129,8 @@ def _cell(ref: str, value: Any) -> str:
         return _text(ref, value)
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, int | float | Decimal):
+        return f'<c r="{ref}"><v>{value}</v></c>'
     if isinstance(value, datetime):
         moment = value.replace(tzinfo=None)
         days = (moment - EXCEL_EPOCH).total_seconds() / 86400

@@ -1,9 +1,10 @@
 """Uploaded bytes → rows of cells, refusing what is not a spreadsheet or is too big to open.
 
 XLSX (and XLS, ODS) are read with calamine; CSV is decoded as UTF-8 (with or without BOM),
-UTF-16 with BOM, or GB18030, in that order. Before calamine opens a zip-based file, every
-member is inflated once here, counting real bytes (not the sizes the archive claims), so a
-zip bomb is refused before it can fill memory.
+UTF-16 with BOM, or GB18030, in that order; a CSV field loses the apostrophe our CSV exports
+put before formula-like text (`spreadsheet_cells.csv_value`). Before calamine opens a zip-based
+file, every member is inflated once here, counting real bytes (not the sizes the archive claims),
+so a zip bomb is refused before it can fill memory.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import struct
 import zipfile
 import zlib
@@ -21,6 +23,7 @@ from typing import Any
 import python_calamine
 
 from volunteers.errors import DomainError, Invalid
+from volunteers.spreadsheet_cells import csv_value
 from volunteers.transfer.columns import HEADER_SEARCH_ROWS
 
 MB = 1024 * 1024
@@ -28,6 +31,7 @@ _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 _LOCAL_SIGNATURE = 0x04034B50
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 256 * 1024
+_QUOTED = re.compile(r'"(?:[^"]|"")*+"')
 
 
 class TooLarge(DomainError):
@@ -208,8 +212,9 @@ def _looks_like_text(text: str) -> bool:
 
 
 def _delimiter(text: str) -> str:
-    """The most frequent of comma, tab and semicolon in the first lines."""
-    sample = "\n".join(text[:8192].splitlines()[:20])
+    """The most frequent of comma, tab and semicolon in the first lines, outside quoted fields
+    (our exports quote every text, which may hold semicolons of its own)."""
+    sample = "\n".join(_QUOTED.sub("", text[:8192]).splitlines()[:20])
     return max(",\t;", key=sample.count)
 
 
@@ -224,7 +229,7 @@ def _csv_rows(text: str, most: int, limits: ImportLimits) -> list[list[Any]]:
                 filled += 1
                 if filled > most:
                     raise too_many_rows(limits)
-            rows.append(row)
+            rows.append([csv_value(c) for c in row])
     except csv.Error:
         raise refuse("corrupt_file", "CSV 文件格式有误（引号不成对或单元格过长），无法读取") from None
     return rows
