@@ -33,7 +33,7 @@ os.environ["VOLUNTEERS_DATA_DIR"] = str(BENCH_DIR)
 from openpyxl import Workbook  # noqa: E402
 
 from volunteers import db, embedded  # noqa: E402
-from volunteers.people.identity import encrypt_id_number, id_number_hash, mask_id_number  # noqa: E402
+from volunteers.people.identity import encrypt_id_number, id_number_hash  # noqa: E402
 from volunteers.transfer.imports import run_import  # noqa: E402
 
 COMMUNITIES = [("C11", "东一社区"), ("C12", "东二社区"), ("C13", "东三社区"), ("C14", "东四社区")]
@@ -151,7 +151,6 @@ async def timed_copy(rows: list[list[str]]) -> float:
             r[1],
             encrypt_id_number(r[2]),
             id_number_hash(r[2]),
-            mask_id_number(r[2]),
             "male" if r[3] == "男" else "female",
             date.fromisoformat(r[4]),
             areas[r[5]],
@@ -166,7 +165,6 @@ async def timed_copy(rows: list[list[str]]) -> float:
         "phone",
         "id_number_cipher",
         "id_number_hash",
-        "id_number_masked",
         "gender",
         "birth_date",
         "area",

@@ -8,7 +8,7 @@ WITH named AS (
     UNION
     SELECT v.id FROM volunteer v JOIN unnest($3::text[]) AS k(hash) ON k.hash = v.id_number_hash
 )
-SELECT v.id, v.volunteer_no, v.name, v.phone, v.id_number_hash, v.id_number_masked, v.gender, v.birth_date,
+SELECT v.id, v.volunteer_no, v.name, v.phone, v.id_number_hash, v.gender, v.birth_date,
        v.area AS area_id, a.path AS area_path, v.registered_on, v.status,
        v.withdrawn_on, v.guardian_name, v.guardian_phone, v.guardian_consent_on
 FROM volunteer v

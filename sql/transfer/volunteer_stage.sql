@@ -6,7 +6,6 @@ CREATE TEMP TABLE import_volunteer (
     phone text NOT NULL,
     id_cipher bytea,
     id_hash text,
-    id_masked text,
     gender text,
     birth_date date,
     area integer NOT NULL,

@@ -1,11 +1,10 @@
 -- Changed volunteers of an import: what the API may change (registration and consent dates stay).
--- A kept ID number comes with its stored hash and mask but no new ciphertext.
+-- A kept ID number comes with its stored hash but no new ciphertext.
 UPDATE volunteer v
 SET name = s.name,
     phone = s.phone,
     id_number_cipher = COALESCE(s.id_cipher, v.id_number_cipher),
     id_number_hash = s.id_hash,
-    id_number_masked = s.id_masked,
     gender = s.gender,
     birth_date = s.birth_date,
     area = s.area,

@@ -31,7 +31,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
 _SECRETS = [
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[token]"),
     (re.compile(r"(?i)(\"?(?:password|access_token|token)\"?\s*[:=]\s*\"?)[^\s\",}]+"), r"\1[redacted]"),
-    (re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)"), r"\1********\2"),  # ID-card numbers
+    (re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])"), "[身份证号]"),  # ID-card numbers: no character of them
     (re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)"), r"\1****\2"),  # mainland mobiles
 ]
 

@@ -83,6 +83,17 @@ async def test_status_dates_are_checked(world: World) -> None:
     assert (await world.get("staff_c11", f"{URL}/{volunteer['id']}")).json()["status"] == "suspended"
 
 
+async def test_status_dates_before_1949_are_refused(world: World) -> None:
+    volunteer = await register(world, registered_on="1949-01-01")
+    for action in ("suspend", "withdraw"):
+        response = await change(world, volunteer, action, {"on": "0001-01-01"})
+        assert response.status_code == 422
+        assert (response.json()["code"], response.json()["field"]) == ("date_too_early", "on")
+    assert (await change(world, volunteer, "suspend", {"on": "1949-01-01"})).status_code == 200
+    response = await change(world, volunteer, "reinstate", {"on": "1948-12-31"})
+    assert (response.json()["code"], response.json()["field"]) == ("date_too_early", "on")
+
+
 async def test_status_change_needs_a_date(world: World) -> None:
     volunteer = await registered(world)
     assert (await change(world, volunteer, "suspend", {})).status_code == 400

@@ -59,7 +59,9 @@ async def test_id_number_of_wrong_length(world: World) -> None:
 async def test_lowercase_x_is_accepted(world: World) -> None:
     number = id_number_ending_in_x()
     created = await register(world, id_number=number.lower())
-    assert created["id_number"].endswith(number[-4:]) and created["id_number"][-1] == "X"
+    assert created["has_id_number"] is True
+    found = await world.get("staff_c11", URL, params={"q": number})
+    assert [v["id"] for v in found.json()["items"]] == [created["id"]]  # stored upper-case, found by either
 
 
 async def test_birth_date_must_match_id_number(world: World) -> None:
@@ -85,6 +87,36 @@ async def test_registered_on_in_the_future(world: World) -> None:
 async def test_consent_on_in_the_future(world: World) -> None:
     problem = await refused(world, consent_on=(today() + timedelta(days=1)).isoformat())
     assert (problem["code"], problem["field"]) == ("date_in_future", "consent_on")
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"registered_on": "0001-01-01"}, "registered_on"),
+        ({"registered_on": "1948-12-31"}, "registered_on"),
+        ({"consent_on": "1900-01-01"}, "consent_on"),
+    ],
+)
+async def test_dates_before_1949_are_refused(world: World, dates: dict[str, str], field: str) -> None:
+    problem = await refused(world, **dates)
+    assert (problem["code"], problem["field"]) == ("date_too_early", field)
+    assert "1949" in problem["detail"]
+
+
+async def test_dates_from_1949_are_accepted(world: World) -> None:
+    created = await register(world, birth_date="1930-05-01", registered_on="1949-01-01", consent_on="1949-01-01")
+    assert (created["registered_on"], created["consent_on"]) == ("1949-01-01", "1949-01-01")
+
+
+async def test_guardian_consent_dates_are_in_range(world: World) -> None:
+    minor = make_id_number(years_ago(10))
+    for consent_on, code in (
+        ("0001-01-01", "date_too_early"),
+        ((today() + timedelta(days=1)).isoformat(), "date_in_future"),
+    ):
+        guardian = {"name": "张父", "phone": "13900139000", "consent_on": consent_on}
+        problem = await refused(world, id_number=minor, guardian=guardian)
+        assert (problem["code"], problem["field"]) == (code, "guardian.consent_on")
 
 
 async def test_birth_after_registration(world: World) -> None:
@@ -166,3 +198,18 @@ async def test_duplicate_id_number_is_409(world: World) -> None:
 async def test_blank_or_control_character_names(world: World, name: str) -> None:
     problem = await refused(world, name=name)
     assert (problem["code"], problem["field"]) == ("invalid_name", "name")
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\ufeff", "\u202e", "\u2066", "\u00ad"])
+async def test_invisible_or_direction_changing_characters_in_names(world: World, hidden: str) -> None:
+    for name in (f"张{hidden}三", hidden, f"{hidden}张三"):
+        problem = await refused(world, name=name)
+        assert (problem["code"], problem["field"]) == ("invisible_character", "name"), repr(name)
+        assert f"U+{ord(hidden):04X}" in problem["detail"]
+    guardian = {"name": f"张{hidden}父", "phone": "13900139000", "consent_on": today().isoformat()}
+    problem = await refused(world, guardian=guardian)
+    assert (problem["code"], problem["field"]) == ("invisible_character", "guardian.name")
+    created = await register(world)
+    changed = await world.patch("staff_c11", f"{URL}/{created['id']}", {"name": f"李{hidden}四"})
+    assert changed.status_code == 422 and changed.json()["code"] == "invisible_character"
+    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).json()["name"] == "张三"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date, datetime
 
@@ -33,15 +34,39 @@ async def test_volunteer_export_imports_back_unchanged(world: World) -> None:
     rows = read_xlsx(exported.content)
     assert rows[0][:4] == ["志愿者编号", "姓名", "手机号", "身份证号"]
     zhang = next(r for r in rows if r[1] == "张三")
-    assert zhang[2] == "13800138000" and zhang[3] == f"{number[:6]}********{number[-4:]}"
-    assert number not in exported.content.decode("latin-1")
-    assert (zhang[4], zhang[5], zhang[6], zhang[7]) == ("男", datetime(1990, 3, 7), "东一社区", "C11")
+    assert zhang[2] == "13800138000" and zhang[3] == "已登记"  # on file; not a character of it
+    assert next(r for r in rows if r[1] == "小明")[3] is None
+    band = "35–59岁" if today() >= date(2025, 3, 7) else "18–34岁"
+    assert (zhang[4], zhang[5], zhang[6], zhang[7], zhang[8]) == ("男", datetime(1990, 3, 7), band, "东一社区", "C11")
     again = await upload(world, "staff_c11", "volunteers", exported.content, filename="导出.xlsx")
     assert again.status_code == 200, again.text
     report = again.json()
     assert (report["created"], report["updated"], report["unchanged"], report["errors"]) == (0, 0, 2, [])
-    assert report["ignored_columns"] == ["状态"]
+    assert report["ignored_columns"] == ["年龄段", "状态"]
     assert (await world.get("staff_c11", "/api/v1/volunteers")).json() == before
+
+
+async def test_volunteer_exports_hold_no_id_digits_and_give_officials_an_age_band(world: World) -> None:
+    born = date(1990, 3, 7)
+    number = make_id_number(born, n=377)  # area 430421 and sequence 75x appear nowhere else in the sheet
+    await register(world, phone="13800138000", name="张三", id_number=number)
+    fragments = [number[:6], number[-4:], "*" * 8]
+    band = "35–59岁" if today() >= date(2025, 3, 7) else "18–34岁"
+    for user in ("staff_c11", "official_s1"):
+        as_csv = await world.get(user, "/api/v1/exports/volunteers", params={"format": "csv"})
+        sheets = {
+            "xlsx": read_xlsx((await world.get(user, "/api/v1/exports/volunteers")).content),
+            "csv": list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")))),
+        }
+        for file_format, (header, row) in sheets.items():
+            cells = {h: "" if c is None else str(c) for h, c in zip(header, row, strict=True)}
+            text = " ".join(cells.values())
+            assert not [f for f in fragments if f in text], (user, file_format, text)
+            assert (cells["身份证号"], cells["年龄段"]) == ("已登记", band)
+            official = user.startswith("official")
+            assert (cells["出生日期"] == "") is official, (user, file_format, cells)
+            if official:
+                assert "1990" not in text and cells["手机号"] == "138****8000"
 
 
 async def test_csv_export_is_utf8_with_bom_and_imports_back(world: World) -> None:
@@ -50,8 +75,8 @@ async def test_csv_export_is_utf8_with_bom_and_imports_back(world: World) -> Non
     assert exported.headers["content-type"].startswith("text/csv")
     assert exported.content.startswith(b"\xef\xbb\xbf")
     text = exported.content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("志愿者编号,姓名,手机号,身份证号,性别")
-    assert ",张三,13800138000," in text
+    assert text.splitlines()[0].startswith('"志愿者编号","姓名","手机号","身份证号","性别"')  # text quoted
+    assert ',"张三","13800138000",' in text
     again = await upload(world, "staff_c11", "volunteers", exported.content, filename="a.csv")
     assert again.json()["unchanged"] == 1 and again.json()["written"] == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +17,8 @@ from tests.people.idcards import id_number_ending_in_x, make_id_number, with_wro
 from tests.transfer.files import csv, errors_by_row, save, upload, xlsx
 from volunteers import db
 from volunteers.fields import today
+from volunteers.people import search
+from volunteers.people.identity import id_number_hash
 
 HEADERS = ["姓名", "手机号", "身份证号", "性别", "出生日期", "所属社区", "注册日期"]
 
@@ -56,7 +59,10 @@ async def test_an_xlsx_as_staff_keep_it(world: World) -> None:
     stored = await volunteers(world)
     assert set(stored) == {"13800138000", "13800138001", "13800138002", "13800138003"}
     zhang = stored["13800138000"]
-    assert zhang["id_number"] == f"{with_x[:6]}********{with_x[-4:]}" and zhang["id_number"].endswith("X")
+    assert zhang["has_id_number"] is True and stored["13800138001"]["has_id_number"] is False
+    async with db.connection() as conn:
+        stored_hash = await conn.fetchval("SELECT id_number_hash FROM volunteer WHERE phone = '13800138000'")
+    assert stored_hash == id_number_hash(with_x)  # the lower-case x was stored upper-case
     assert (zhang["gender"], zhang["birth_date"], zhang["area_code"]) == ("male", "1990-03-07", "C11")
     assert {v["registered_on"] for v in stored.values()} == {"2024-03-05"}
     assert stored["13800138002"]["birth_date"] == "1990-03-07"
@@ -228,6 +234,61 @@ async def test_rows_that_clash_with_stored_volunteers(world: World) -> None:
     assert (await volunteers(world, "staff_c21"))["13900139000"]["name"] == "张三"
 
 
+async def test_an_id_number_on_file_is_kept_without_comparing_digits(world: World) -> None:
+    number = make_id_number()
+    first = await register(world, phone="13800138000", id_number=number)
+    second = await register(world, phone="13800138001", id_number=make_id_number(n=2))
+    without = await register(world, phone="13800138002")
+    rows = [
+        ["志愿者编号", "姓名", "手机号", "身份证号"],
+        [first["volunteer_no"], "张三", "13800138000", "已登记"],  # 2: as the export writes it
+        # 3: an old export's mask with other digits: kept, not compared (a comparison would confirm guesses)
+        [second["volunteer_no"], "张三", "13800138001", "430421********0000"],
+        [without["volunteer_no"], "张三", "13800138002", "已登记"],  # 4: nothing on file to keep
+        [None, "新人", "13800138009", "已登记"],  # 5: a new volunteer needs the whole number
+        [None, "新人", "13800138008", "430421**1234"],  # 6: not a mask an export wrote
+    ]
+    report = (await upload(world, "staff_c11", "volunteers", xlsx(rows), partial=True)).json()
+    codes = {row: [c for _, _, c in errors] for row, errors in errors_by_row(report).items()}
+    assert codes == {4: ["id_number_mismatch"], 5: ["masked_id_number"], 6: ["invalid_id_number"]}
+    assert (report["unchanged"], report["written"]) == (2, 0)
+    async with db.connection() as conn:
+        kept = await conn.fetchval("SELECT id_number_hash FROM volunteer WHERE id = $1", first["id"])
+    assert kept == id_number_hash(number)
+
+
+async def test_names_and_dates_follow_the_api_rules(world: World) -> None:
+    future = (today() + timedelta(days=1)).isoformat()
+    child = (today() - timedelta(days=365 * 10)).isoformat()
+    rows = [
+        ["姓名", "手机号", "出生日期", "注册日期", "同意日期", "监护人姓名", "监护人手机号", "监护人同意日期"],
+        ["张\u200b三", "13800138000", None, None, None, None, None, None],  # 2: zero-width space
+        ["李四\ufeff", "13800138001", None, None, None, None, None, None],  # 3: byte-order mark
+        ["\u202e五王", "13800138002", None, None, None, None, None, None],  # 4: right-to-left override
+        ["赵六", "13800138003", None, "0001-01-01", None, None, None, None],  # 5: year 1
+        ["孙七", "13800138004", None, "1948-12-31", None, None, None, None],  # 6: before 1949
+        ["周八", "13800138005", None, None, "1900-01-01", None, None, None],  # 7: consent before 1949
+        ["吴九", "13800138006", None, None, future, None, None, None],  # 8: consent tomorrow
+        ["郑十", "13800138007", child, None, None, "郑\u202e父", "13900139000", today().isoformat()],  # 9
+        ["钱一", "13800138008", child, None, None, "钱父", "13900139001", "0001-01-01"],  # 10
+        ["冯二", "13800138009", "1930-01-01", "1949-01-01", "1949-01-01", None, None, None],  # 11: fine
+    ]
+    report = (await upload(world, "staff_c11", "volunteers", csv(rows), filename="a.csv", partial=True)).json()
+    codes = {row: [(column, c) for column, _, c in errors] for row, errors in errors_by_row(report).items()}
+    assert codes == {
+        2: [("姓名", "invisible_character")],
+        3: [("姓名", "invisible_character")],
+        4: [("姓名", "invisible_character")],
+        5: [("注册日期", "date_too_early")],
+        6: [("注册日期", "date_too_early")],
+        7: [("同意日期", "date_too_early")],
+        8: [("同意日期", "date_in_future")],
+        9: [("监护人姓名", "invisible_character")],
+        10: [("监护人同意日期", "date_too_early")],
+    }
+    assert report["created"] == 1 and list(await volunteers(world)) == ["13800138009"]
+
+
 async def test_minors_need_a_guardian_as_in_the_api(world: World) -> None:
     child = make_id_number(date(today().year - 10, 1, 1))
     rows = [
@@ -304,3 +365,73 @@ async def test_a_table_that_starts_further_down_and_right(world: World) -> None:
     sheet["C5"], sheet["D5"] = "李四", "123"
     report = (await upload(world, "staff_c11", "volunteers", save(book))).json()
     assert [(e["row"], e["cell"], e["value"]) for e in report["errors"]] == [(5, "D5", "123")]
+
+
+async def id_lookups(user: str = "staff_c11") -> list[str]:
+    """The ID-number hashes `user` has looked up, as the audit trail holds them."""
+    entries = await audit_entries("volunteer")
+    return [json.loads(e["after"])["id_number_hash"] for e in entries if e["action"] == "lookup_id_number"]
+
+
+async def others_on_file(world: World, count: int) -> list[str]:
+    """`count` ID numbers of volunteers another staffer imported into another community."""
+    numbers = [make_id_number(date(1985, 1, 1), n=n + 1) for n in range(count)]
+    rows = [["姓名", "手机号", "身份证号"], *[[f"西区{n}", f"139{n:08d}", x] for n, x in enumerate(numbers)]]
+    response = await upload(world, "staff_c21", "volunteers", xlsx(rows), area="C21")
+    assert response.json()["created"] == count, response.text
+    return numbers
+
+
+async def test_a_dry_run_confirming_more_id_numbers_than_the_lookup_budget_is_refused_and_counted(
+    world: World,
+) -> None:
+    """25 candidate ID numbers in one dry run would answer 25 exact lookups: refused whole, yet counted."""
+    numbers = await others_on_file(world, 25)
+    rows = [["姓名", "手机号", "身份证号"], *[[f"试{n}", f"138{n:08d}", x] for n, x in enumerate(numbers)]]
+    response = await upload(world, "staff_c11", "volunteers", xlsx(rows), dry_run=True)
+    assert response.status_code == 429
+    assert (response.json()["code"], response.json()["field"]) == ("too_many_lookups", "id_number")
+    assert "什么也没有写入" in response.json()["detail"]
+    assert await volunteer_count() == 25
+    assert [e["username"] for e in await audit_entries()] == ["staff_c21"]  # only the import that made them
+    assert sorted(await id_lookups()) == sorted(id_number_hash(x) for x in numbers)
+    # the refused dry run used the hour's budget: an exact search is refused now, and so is any file that
+    # compares an ID number, on file or not (a refusal only when it is on file would answer); others go on
+    search = await world.get("staff_c11", "/api/v1/volunteers", params={"q": numbers[0]})
+    assert (search.status_code, search.json()["code"]) == (429, "too_many_lookups")
+    fresh = [["姓名", "手机号", "身份证号"], ["新人", "13700000000", make_id_number(n=400)]]
+    assert (await upload(world, "staff_c11", "volunteers", xlsx(fresh), dry_run=True)).status_code == 429
+    plain = [["姓名", "手机号"], ["新人", "13700000000"]]
+    assert (await upload(world, "staff_c11", "volunteers", xlsx(plain), dry_run=True)).status_code == 200
+    assert len(await id_lookups()) == 25
+
+
+async def test_id_numbers_a_report_finds_on_file_are_lookups_but_a_volunteers_own_is_not(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = await others_on_file(world, 2)
+    own = make_id_number(n=300)
+    mine = await register(world, phone="13800138000", id_number=own)
+    rows = [
+        ["志愿者编号", "姓名", "手机号", "身份证号"],
+        [mine["volunteer_no"], "张三", "13800138000", own],  # 2: the volunteer's own number: no lookup
+        [None, "冒名一", "13800138001", first],  # 3: another volunteer's
+        [None, "冒名二", "13800138002", second],  # 4: another volunteer's
+        [None, "新人", "13800138003", make_id_number(n=301)],  # 5: on file for nobody
+    ]
+    dry = (await upload(world, "staff_c11", "volunteers", xlsx(rows), dry_run=True, partial=True)).json()
+    codes = {row: [c for _, _, c in errors] for row, errors in errors_by_row(dry).items()}
+    assert codes == {3: ["duplicate_id_number"], 4: ["duplicate_id_number"]}
+    assert (dry["created"], dry["unchanged"], dry["written"]) == (1, 1, 0)
+    assert sorted(await id_lookups()) == sorted([id_number_hash(first), id_number_hash(second)])
+    # a real import is charged the same, before it commits …
+    real = (await upload(world, "staff_c11", "volunteers", xlsx(rows), partial=True)).json()
+    assert (real["created"], real["unchanged"], real["written"]) == (1, 1, 1)
+    assert len(await id_lookups()) == 4
+    # … so past the budget it writes nothing at all
+    monkeypatch.setattr(search, "LOOKUPS_PER_HOUR", 5)
+    rows[4] = [None, "又一新人", "13800138004", make_id_number(n=302)]
+    refused = await upload(world, "staff_c11", "volunteers", xlsx(rows), partial=True)
+    assert (refused.status_code, refused.json()["code"]) == (429, "too_many_lookups")
+    assert await volunteer_count() == 4
+    assert len(await id_lookups()) == 6

@@ -29,7 +29,7 @@ from volunteers.demo.attendance import (
 from volunteers.demo.district import DEFAULT_SEED, POPULATION_SOURCE, District, plan_district
 from volunteers.demo.roster import VolunteerPlan, plan_memberships, plan_volunteers
 from volunteers.demo.scans import SCAN_COLUMNS, ScanLog
-from volunteers.people.identity import encrypt_id_number, id_number_hash, mask_id_number
+from volunteers.people.identity import encrypt_id_number, id_number_hash
 
 # (username, role, area code or None for the district, what the login is for)
 LOGINS: tuple[tuple[str, Role, str | None, str], ...] = (
@@ -41,7 +41,7 @@ LOGINS: tuple[tuple[str, Role, str | None, str], ...] = (
 
 
 VOLUNTEER_COLUMNS = tuple(
-    "id volunteer_no name phone id_number_cipher id_number_hash id_number_masked gender birth_date area"  # noqa: SIM905
+    "id volunteer_no name phone id_number_cipher id_number_hash gender birth_date area"  # noqa: SIM905
     " registered_on status suspended_on withdrawn_on consent_on guardian_name guardian_phone guardian_consent_on"
     " self_registered created_at".split()
 )
@@ -269,7 +269,7 @@ def _set_capacities(rng: random.Random, activities: list[ActivityPlan], particip
 
 
 async def _write_volunteers(conn: asyncpg.Connection[Any], volunteers: list[VolunteerPlan], first: int) -> None:
-    """Volunteers with their ID numbers encrypted, hashed and masked as the people domain keeps them."""
+    """Volunteers with their ID numbers encrypted and hashed as the people domain keeps them."""
     rows = []
     for v in volunteers:
         number = v.id_number
@@ -283,7 +283,6 @@ async def _write_volunteers(conn: asyncpg.Connection[Any], volunteers: list[Volu
                 v.phone,
                 encrypt_id_number(number) if number else None,
                 id_number_hash(number) if number else None,
-                mask_id_number(number) if number else None,
                 v.gender,
                 v.birth_date,
                 v.area_id,

@@ -1,8 +1,8 @@
-"""Identity data: ID-card numbers (validated, encrypted, hashed, masked) and mobile phones.
+"""Identity data: ID-card numbers (validated, encrypted, hashed) and mobile phones.
 
 The full ID number never leaves this module except through `decrypt_id_number`, which
-only tests and future exports use. Keys derive from `VOLUNTEERS_SECRET_KEY`, or from a
-key generated once into `data_dir/secret.key`.
+only tests use; no answer shows any of its characters (see `people.disclosure`). Keys
+derive from `VOLUNTEERS_SECRET_KEY`, or from a key generated once into `data_dir/secret.key`.
 """
 
 from __future__ import annotations
@@ -68,11 +68,6 @@ def validate_id_number(raw: str, field: str = "id_number") -> IdFacts:
     if born.year < 1900 or born > today():
         raise refuse(f"出生日期 {born} 不合理")
     return IdFacts(number, born, "male" if int(body[16]) % 2 else "female")
-
-
-def mask_id_number(number: str) -> str:
-    """`430421********1234`: the first 6 and last 4 characters."""
-    return f"{number[:6]}{'*' * 8}{number[-4:]}"
 
 
 def encrypt_id_number(number: str) -> bytes:

@@ -26,7 +26,16 @@ class VolunteerController(Controller):
     async def create(self, caller: Caller, data: VolunteerIn) -> VolunteerOut:
         return await service.register_volunteer(caller, data)
 
-    @get("/", summary="Volunteers in your subtree; search by name, phone, volunteer number or ID number")
+    @get(
+        "/",
+        summary="Volunteers in your subtree; search by name, volunteer number, phone or ID number",
+        description=(
+            "`q` matches a name (substring) or a volunteer number (exact). Callers who see whole phones also "
+            "find a phone by its first 3+ digits and an ID number exactly; officials find a phone only by the "
+            "whole number, and never by ID number. Each exact lookup of a hidden identifier is audited and "
+            "limited per user and hour (429 `too_many_lookups`)."
+        ),
+    )
     async def index(
         self,
         caller: Caller,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from volunteers.errors import Conflict, Invalid
-from volunteers.fields import today
+from volunteers.fields import check_day, refuse_hidden_characters
 from volunteers.people.identity import normalise_phone
 from volunteers.people.schemas import GuardianIn, GuardianOut
 from volunteers.settings import get_settings
@@ -16,17 +16,15 @@ CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_name(name: str, field: str = "name") -> str:
-    """A person's name, trimmed: not blank and without control characters."""
+    """A person's name, trimmed: not blank, no control characters, nothing invisible or direction-changing.
+
+    A name of zero-width spaces looks blank, and a right-to-left override (U+202E) makes a list show a
+    name other than the one stored; the shared `refuse_hidden_characters` rule refuses both.
+    """
     cleaned = name.strip()
     if not cleaned or CONTROL_CHARS.search(cleaned):
         raise Invalid(f"姓名（{field}）不能为空，也不能包含控制字符", field=field, code="invalid_name")
-    return cleaned
-
-
-def not_in_future(day: date, field: str, what: str) -> None:
-    """Registration, consent and status dates cannot lie after today (Beijing date)."""
-    if day > today():
-        raise Invalid(f"{what}（{field}）{day} 晚于今天", field=field, code="date_in_future")
+    return refuse_hidden_characters(cleaned, field, "姓名")
 
 
 def birth_and_gender(
@@ -48,7 +46,8 @@ def birth_and_gender(
     return id_birth, id_gender
 
 
-def _age_on(birth_date: date, day: date) -> int:
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on `day`."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
@@ -69,7 +68,7 @@ def check_birth_dates(birth_date: date | None, registered_on: date) -> None:
 def check_guardian(guardian: GuardianIn | None, birth_date: date | None, registered_on: date) -> GuardianOut | None:
     """Minors (by age on registered_on) need a guardian with a name, a phone and a consent date."""
     under = get_settings().guardian_required_under
-    minor = birth_date is not None and _age_on(birth_date, registered_on) < under
+    minor = birth_date is not None and age_on(birth_date, registered_on) < under
     if minor and (guardian is None or guardian.consent_on is None):
         raise Invalid(
             f"注册时未满 {under} 周岁的志愿者须登记监护人（guardian）的姓名、手机号和同意日期："
@@ -80,7 +79,7 @@ def check_guardian(guardian: GuardianIn | None, birth_date: date | None, registe
     if guardian is None:
         return None
     if guardian.consent_on is not None:
-        not_in_future(guardian.consent_on, "guardian.consent_on", "监护人同意日期")
+        check_day(guardian.consent_on, "guardian.consent_on", "监护人同意日期")
     return GuardianOut(
         name=check_name(guardian.name, "guardian.name"),
         phone=normalise_phone(guardian.phone, "guardian.phone"),

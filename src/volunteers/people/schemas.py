@@ -62,13 +62,20 @@ class GuardianOut(Struct):
 
 
 class VolunteerOut(Struct):
+    """A volunteer as one caller may see them (see `people.disclosure.volunteer_view`).
+
+    `id_number` is input only: the answer says whether one is on file (`has_id_number`), never any of its
+    characters. `birth_date` is null for callers who see only the `age_band` (officials).
+    """
+
     id: int
     volunteer_no: str
     name: str
     phone: str
-    id_number: str | None
+    has_id_number: bool
     gender: str | None
     birth_date: date | None
+    age_band: str | None
     area_code: str
     registered_on: date
     status: str

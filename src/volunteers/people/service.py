@@ -4,19 +4,21 @@ Status: active → suspended → active (reinstate), and active/suspended → wi
 Withdrawal is final: a withdrawn record cannot be edited, suspended or withdrawn again;
 only `reinstate` brings it back (to active, clearing the suspension and withdrawal dates;
 the audit trail keeps them).
+
+Every answer, and every before/after in the audit trail, goes through `disclosure.volunteer_view`;
+searching goes through `search.search_for`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any, Literal
 
 import asyncpg
 import msgspec
-from msgspec import UNSET
+from msgspec import UNSET, UnsetType
 from piccolo.custom_types import Combinable
 
 from volunteers import audit, db
@@ -24,26 +26,19 @@ from volunteers.areas import area_by_code, area_for_write
 from volunteers.areas.tables import Area
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound
-from volunteers.fields import like_literal, today
-from volunteers.people.identity import (
-    IdFacts,
-    encrypt_id_number,
-    id_number_hash,
-    mask_id_number,
-    mask_phone,
-    normalise_phone,
-    validate_id_number,
-)
+from volunteers.fields import check_day, today
+from volunteers.people.disclosure import volunteer_view
+from volunteers.people.identity import IdFacts, encrypt_id_number, id_number_hash, normalise_phone, validate_id_number
 from volunteers.people.rules import (
     CONTROL_CHARS,
     birth_and_gender,
     check_birth_dates,
     check_guardian,
     check_name,
-    not_in_future,
     refuse_if_withdrawn,
 )
-from volunteers.people.schemas import GuardianIn, GuardianOut, VolunteerIn, VolunteerOut, VolunteerPatch
+from volunteers.people.schemas import GuardianIn, VolunteerIn, VolunteerOut, VolunteerPatch
+from volunteers.people.search import admit_lookup, charge_id_lookups, record_lookup, search_for
 from volunteers.people.tables import Volunteer
 
 StatusAction = Literal["suspend", "withdraw", "reinstate"]
@@ -53,7 +48,7 @@ _COLUMNS = (
     Volunteer.volunteer_no,
     Volunteer.name,
     Volunteer.phone,
-    Volunteer.id_number_masked,
+    Volunteer.id_number_hash,  # answers show only whether there is one (has_id_number)
     Volunteer.gender,
     Volunteer.birth_date,
     Volunteer.area.as_alias("area_id"),
@@ -80,37 +75,6 @@ DUPLICATES = {
 # ---- reading ----------------------------------------------------------------------------
 
 
-def to_out(row: dict[str, Any], *, mask_phones: bool = False) -> VolunteerOut:
-    """The response body for a volunteer row; officials get masked phones."""
-    show = mask_phone if mask_phones else str
-    guardian = None
-    if row["guardian_name"] is not None:
-        guardian = GuardianOut(
-            name=row["guardian_name"], phone=show(row["guardian_phone"]), consent_on=row["guardian_consent_on"]
-        )
-    return VolunteerOut(
-        id=row["id"],
-        volunteer_no=row["volunteer_no"],
-        name=row["name"],
-        phone=show(row["phone"]),
-        id_number=row["id_number_masked"],
-        gender=row["gender"],
-        birth_date=row["birth_date"],
-        area_code=row["area_code"],
-        registered_on=row["registered_on"],
-        status=row["status"],
-        suspended_on=row["suspended_on"],
-        withdrawn_on=row["withdrawn_on"],
-        consent_on=row["consent_on"],
-        guardian=guardian,
-        self_registered=row["self_registered"],
-    )
-
-
-def _masks_phones(caller: Caller | None) -> bool:
-    return caller is not None and caller.role == "official"
-
-
 async def _row(volunteer_id: int, *, lock: bool = False) -> dict[str, Any] | None:
     query = Volunteer.select(*_COLUMNS).where(Volunteer.id == volunteer_id)
     if lock:
@@ -124,7 +88,7 @@ async def get_volunteer(caller: Caller, volunteer_id: int) -> VolunteerOut:
     row = await _row(volunteer_id)
     if row is None or not caller.covers(row["area_path"]):
         raise NotFound("志愿者不存在")
-    return to_out(row, mask_phones=_masks_phones(caller))
+    return volunteer_view(row, caller)
 
 
 async def find_by_phone(phone: str) -> dict[str, Any] | None:
@@ -140,7 +104,11 @@ async def find_by_phone(phone: str) -> dict[str, Any] | None:
 async def list_volunteers(
     caller: Caller, *, q: str | None, area: str | None, status: str | None, limit: int, offset: int
 ) -> tuple[list[VolunteerOut], int]:
-    """Volunteers in the caller's subtree, optionally in one area's subtree, of one status, matching `q`."""
+    """Volunteers in the caller's subtree, optionally in one area's subtree, of one status, matching `q`.
+
+    `q` matches as `people.search.search_for` says; an exact lookup of a hidden identifier is counted
+    against the caller's hourly budget and audited, in the transaction that runs it.
+    """
     where: Combinable = Volunteer.area.path.like(caller.scope_prefix)
     if area is not None:
         chosen = await Area.select(Area.path).where(Area.code == area).first()
@@ -149,24 +117,17 @@ async def list_volunteers(
         where = where & Volunteer.area.path.like(f"{chosen['path']}%")
     if status is not None:
         where = where & (Volunteer.status == status)
-    if q is not None and q.strip():
-        where = where & _matching(q.strip())
-    rows = await Volunteer.select(*_COLUMNS).where(where).order_by(Volunteer.id).limit(limit).offset(offset)
-    mask = _masks_phones(caller)
-    return [to_out(r, mask_phones=mask) for r in rows], await Volunteer.count().where(where)
-
-
-def _matching(term: str) -> Combinable:
-    """Name (substring), phone (prefix of ≥ 3 digits), volunteer number or ID number (exact)."""
-    condition: Combinable = Volunteer.name.ilike(f"%{like_literal(term)}%") | (Volunteer.volunteer_no == term.upper())
-    digits = re.sub(r"[\s-]", "", term).removeprefix("+86")
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    if digits.isascii() and digits.isdigit() and 3 <= len(digits) <= 11:
-        condition = condition | Volunteer.phone.like(f"{digits}%")
-    if len(term) == 18:
-        condition = condition | (Volunteer.id_number_hash == id_number_hash(term))
-    return condition
+    search = search_for(caller, q.strip()) if q is not None and q.strip() else None
+    if search is not None:
+        where = where & search.condition
+    async with Volunteer._meta.db.transaction():
+        if search is not None and search.lookup is not None:
+            await admit_lookup(caller)
+        rows = await Volunteer.select(*_COLUMNS).where(where).order_by(Volunteer.id).limit(limit).offset(offset)
+        total = await Volunteer.count().where(where)
+        if search is not None and search.lookup is not None:
+            await record_lookup(caller, search.lookup, [r["id"] for r in rows])
+    return [volunteer_view(r, caller) for r in rows], total
 
 
 async def _refuse_duplicates(phone: str, id_hash: str | None, except_id: int | None = None) -> None:
@@ -183,27 +144,53 @@ def _duplicate(constraint: str) -> Conflict:
     return Conflict(message, field=field, code=code)
 
 
-@contextmanager
-def _duplicates_as_conflict() -> Iterator[None]:
-    """Turn a lost race on phone or ID number into the same 409 as the friendly check."""
+@asynccontextmanager
+async def _duplicates_as_conflict(caller: Caller | None, id_hash: str | None) -> AsyncIterator[None]:
+    """Around a write: a clash on phone or ID number, the friendly check's or a lost race's, ends in the same 409.
+
+    A 409 on the ID number tells the caller that the number (`id_hash`) is on file for someone else, so a write
+    that sets one is charged as `search.charge_id_lookups` says: refused (429) while the caller's exact ID
+    lookups are spent, whether or not the number is on file, and a clash counted as one lookup, in a
+    transaction of its own after the write's has been rolled back, before the 409 is given.
+    """
+    if id_hash is not None:
+        await charge_id_lookups(caller, (), compared=True)
     try:
         yield
     except asyncpg.UniqueViolationError as exc:
         constraint = getattr(exc, "constraint_name", None) or ""
         if constraint not in DUPLICATES:
             raise
-        raise _duplicate(constraint) from None
+        clash = _duplicate(constraint)
+    except Conflict as exc:
+        if exc.code != "duplicate_id_number":
+            raise
+        clash = exc
+    else:
+        return
+    if clash.code == "duplicate_id_number" and id_hash is not None:
+        await charge_id_lookups(caller, [id_hash])
+    raise clash from None
+
+
+def _requested_id_hash(number: str | UnsetType | None) -> str | None:
+    """The keyed hash of the ID number a change sets, if it is a valid one (an invalid one is refused anyway)."""
+    if not isinstance(number, str):
+        return None
+    try:
+        return id_number_hash(validate_id_number(number).number)
+    except Invalid:
+        return None
 
 
 def _identity_columns(facts: IdFacts | None) -> dict[str, Any]:
-    """What is stored of an ID number: ciphertext, keyed hash, masked form (or nothing)."""
+    """What is stored of an ID number: ciphertext and keyed hash (or nothing).
+
+    No masked form: beside the stored birth date it would be the whole number in clear, in every backup.
+    """
     if facts is None:
-        return {"cipher": None, "hash": None, "masked": None}
-    return {
-        "cipher": encrypt_id_number(facts.number),
-        "hash": id_number_hash(facts.number),
-        "masked": mask_id_number(facts.number),
-    }
+        return {"cipher": None, "hash": None}
+    return {"cipher": encrypt_id_number(facts.number), "hash": id_number_hash(facts.number)}
 
 
 # ---- writing ------------------------------------------------------------------------------
@@ -220,18 +207,16 @@ async def register_volunteer(
     name = check_name(data.name)
     phone = normalise_phone(data.phone)
     facts = validate_id_number(data.id_number) if data.id_number is not None else None
-    registered_on = data.registered_on or today()
-    not_in_future(registered_on, "registered_on", "注册日期")
-    consent_on = data.consent_on or registered_on
-    not_in_future(consent_on, "consent_on", "同意日期")
+    registered_on = check_day(data.registered_on or today(), "registered_on", "注册日期")
+    consent_on = check_day(data.consent_on or registered_on, "consent_on", "同意日期")
     birth_date, gender = birth_and_gender(
         (facts.birth_date, facts.gender) if facts else None, data.birth_date, data.gender
     )
     check_birth_dates(birth_date, registered_on)
     guardian = check_guardian(data.guardian, birth_date, registered_on)
     identity = _identity_columns(facts)
-    await _refuse_duplicates(phone, identity["hash"])
-    with _duplicates_as_conflict():
+    async with _duplicates_as_conflict(caller, identity["hash"]):
+        await _refuse_duplicates(phone, identity["hash"])
         async with Volunteer._meta.db.transaction():
             inserted = await db.fetchrow(
                 "people/insert_volunteer",
@@ -239,7 +224,6 @@ async def register_volunteer(
                 phone,
                 identity["cipher"],
                 identity["hash"],
-                identity["masked"],
                 gender,
                 birth_date,
                 area["id"],
@@ -253,8 +237,10 @@ async def register_volunteer(
             assert inserted is not None  # INSERT … RETURNING always yields the row
             row = await _row(inserted["id"])
             assert row is not None
-            await audit.record(caller, "create", "volunteer", row["id"], area_id=area["id"], after=to_out(row))
-    return to_out(row, mask_phones=_masks_phones(caller))
+            await audit.record(
+                caller, "create", "volunteer", row["id"], area_id=area["id"], after=volunteer_view(row, None)
+            )
+    return volunteer_view(row, caller)
 
 
 async def _writable(caller: Caller, volunteer_id: int) -> dict[str, Any]:
@@ -268,24 +254,26 @@ async def _writable(caller: Caller, volunteer_id: int) -> dict[str, Any]:
 
 async def update_volunteer(caller: Caller, volunteer_id: int, data: VolunteerPatch) -> VolunteerOut:
     """Change the fields sent, with the same rules as registration."""
-    with _duplicates_as_conflict():
-        async with Volunteer._meta.db.transaction():
-            before = await _writable(caller, volunteer_id)
-            refuse_if_withdrawn(before)
-            changes = await _patched_columns(caller, before, data)
-            await Volunteer.update(changes).where(Volunteer.id == volunteer_id)
-            after = await _row(volunteer_id)
-            assert after is not None
-            await audit.record(
-                caller,
-                "update",
-                "volunteer",
-                volunteer_id,
-                area_id=after["area_id"],
-                before=to_out(before),
-                after=to_out(after),
-            )
-    return to_out(after, mask_phones=_masks_phones(caller))
+    async with (
+        _duplicates_as_conflict(caller, _requested_id_hash(data.id_number)),
+        Volunteer._meta.db.transaction(),
+    ):
+        before = await _writable(caller, volunteer_id)
+        refuse_if_withdrawn(before)
+        changes = await _patched_columns(caller, before, data)
+        await Volunteer.update(changes).where(Volunteer.id == volunteer_id)
+        after = await _row(volunteer_id)
+        assert after is not None
+        await audit.record(
+            caller,
+            "update",
+            "volunteer",
+            volunteer_id,
+            area_id=after["area_id"],
+            before=volunteer_view(before, None),
+            after=volunteer_view(after, None),
+        )
+    return volunteer_view(after, caller)
 
 
 async def _patched_columns(caller: Caller, row: dict[str, Any], data: VolunteerPatch) -> dict[Any, Any]:
@@ -299,7 +287,7 @@ async def _patched_columns(caller: Caller, row: dict[str, Any], data: VolunteerP
     facts: IdFacts | None = None
     from_id: tuple[date, str] | None = None
     if data.id_number is UNSET:
-        if row["id_number_masked"] is not None and row["birth_date"] and row["gender"]:
+        if row["id_number_hash"] is not None and row["birth_date"] and row["gender"]:
             from_id = (row["birth_date"], row["gender"])
     elif data.id_number is not None:
         facts = validate_id_number(data.id_number)
@@ -308,7 +296,6 @@ async def _patched_columns(caller: Caller, row: dict[str, Any], data: VolunteerP
         identity = _identity_columns(facts)
         changes[Volunteer.id_number_cipher] = identity["cipher"]
         changes[Volunteer.id_number_hash] = identity["hash"]
-        changes[Volunteer.id_number_masked] = identity["masked"]
 
     # A new ID number replaces what the old record said unless the request says otherwise.
     kept_birth, kept_gender = (None, None) if facts else (row["birth_date"], row["gender"])
@@ -382,15 +369,15 @@ async def change_status(
             "volunteer",
             volunteer_id,
             area_id=after["area_id"],
-            before=to_out(before),
-            after={**msgspec.to_builtins(to_out(after)), "on": day.isoformat(), "reason": reason},
+            before=volunteer_view(before, None),
+            after={**msgspec.to_builtins(volunteer_view(after, None)), "on": day.isoformat(), "reason": reason},
         )
-    return to_out(after, mask_phones=_masks_phones(caller))
+    return volunteer_view(after, caller)
 
 
 def _check_status_date(row: dict[str, Any], day: date) -> None:
     """Not in the future, not before registration, not before the state it ends began."""
-    not_in_future(day, "on", "日期")
+    check_day(day, "on", "日期")
     if day < row["registered_on"]:
         raise Invalid(f"日期（on）{day} 早于注册日期 {row['registered_on']}", field="on", code="before_registration")
     began = row["suspended_on"] or row["withdrawn_on"]

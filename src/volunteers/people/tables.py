@@ -12,7 +12,7 @@ STATUSES = ("active", "suspended", "withdrawn")
 
 
 class Volunteer(Table):
-    """A person; the ID-card number is kept only encrypted, hashed for search, and masked."""
+    """A person; the ID-card number is kept only encrypted and hashed (for exact search and uniqueness)."""
 
     id = Serial(primary_key=True)
     volunteer_no = Varchar(length=20, unique=True)
@@ -20,7 +20,6 @@ class Volunteer(Table):
     phone = Varchar(length=11, unique=True)
     id_number_cipher = Bytea(null=True, default=None)
     id_number_hash = Varchar(length=64, unique=True, null=True, default=None)
-    id_number_masked = Varchar(length=18, null=True, default=None)
     gender = Varchar(length=8, null=True, default=None)
     birth_date = Date(null=True, default=None)
     area = ForeignKey(Area, on_delete=OnDelete.restrict, index=True, null=False)

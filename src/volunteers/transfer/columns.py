@@ -98,6 +98,9 @@ _PHONE = ColumnSpec(
 )
 _NAME = ColumnSpec("name", "姓名", ("名字", "志愿者姓名"), example="张三")
 
+# What the volunteer export writes for an ID number on file (never any of its characters); importing it keeps it.
+ID_NUMBER_ON_FILE = "已登记"
+
 VOLUNTEERS = KindSpec(
     "volunteers",
     "志愿者",
@@ -118,11 +121,25 @@ VOLUNTEERS = KindSpec(
             "身份证号",
             ("身份证", "身份证号码", "证件号码", "公民身份号码"),
             ID_NUMBER,
-            note="18 位；导出的打码身份证号（如 430421********1234）表示保留已登记的号码",
+            note=f"18 位；导出表中的“{ID_NUMBER_ON_FILE}”（或旧导出表中打码的号码）表示保留已登记的号码",
             example="43042119900307001X",
         ),
         ColumnSpec("gender", "性别", (), note="男 或 女；有身份证号时须与之相符", example="男"),
-        ColumnSpec("birth_date", "出生日期", ("出生年月日", "生日"), DATE, example="1990-03-07"),
+        ColumnSpec(
+            "birth_date",
+            "出生日期",
+            ("出生年月日", "生日"),
+            DATE,
+            note="统计查看账号导出时为空（只给年龄段）",
+            example="1990-03-07",
+        ),
+        ColumnSpec(
+            "age_band",
+            "年龄段",
+            (),
+            imported=False,
+            note="仅导出：按今天的年龄分为 未满14岁、14–17岁、18–34岁、35–59岁、60岁及以上",
+        ),
         _AREA,
         _AREA_CODE,
         ColumnSpec(

@@ -1,8 +1,9 @@
 """Exports: the rows a list endpoint would show (same filters, same scope), as a sheet.
 
-ID numbers are always masked; phones are masked for officials, and for members or
-participants who live outside the caller's subtree. The volunteer sheet uses the import's
-columns, so it imports back unchanged (a masked ID number keeps the stored one).
+No ID number is ever shown (the volunteer sheet says 已登记 where one is on file); phones are
+masked for officials, and for members or participants who live outside the caller's subtree.
+The volunteer sheet uses the import's columns, so it imports back unchanged (已登记 keeps the
+stored ID number).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from volunteers.people.service import list_volunteers
 from volunteers.stats.catalogue import SOURCE_NAMES
 from volunteers.teams.service import list_teams
 from volunteers.teams.tables import Team
-from volunteers.transfer.columns import KINDS, ColumnSpec, KindSpec
+from volunteers.transfer.columns import ID_NUMBER_ON_FILE, KINDS, ColumnSpec, KindSpec
 from volunteers.transfer.readers import ImportLimits
 from volunteers.transfer.workbooks import CSV, XLSX, to_csv, to_xlsx
 
@@ -71,7 +72,7 @@ def _phone_for(caller: Caller, phone: str, path: str) -> str:
 
 
 async def volunteer_rows(caller: Caller, *, area: str | None, status: str | None, q: str | None) -> list[list[Any]]:
-    """The volunteers `GET /volunteers` would list, one row each in the import's columns."""
+    """The volunteers `GET /volunteers` would list, as the caller sees them there, in the import's columns."""
     items, total = await list_volunteers(caller, q=q, area=area, status=status, limit=_most() + 1, offset=0)
     _refuse_if_too_many(total)
     names = await _area_names(caller)
@@ -80,9 +81,10 @@ async def volunteer_rows(caller: Caller, *, area: str | None, status: str | None
             v.volunteer_no,
             v.name,
             v.phone,
-            v.id_number,
+            ID_NUMBER_ON_FILE if v.has_id_number else None,
             GENDERS.get(v.gender or "", ""),
             v.birth_date,
+            v.age_band,
             names.get(v.area_code, v.area_code),
             v.area_code,
             v.registered_on,

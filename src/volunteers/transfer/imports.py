@@ -5,6 +5,11 @@ work) while the database resolves and writes the chunk before: the stored record
 name are locked, the chunk's plan is COPYed into a staging table and applied with one
 INSERT … SELECT and one UPDATE … FROM, and one audit entry records the import. All-or-nothing
 unless `partial`: if any row fails, or on a dry run, the transaction is rolled back.
+
+A report that says a row's ID number is on file for another volunteer answers an exact ID lookup, so
+those rows are charged to the caller (`people.search.charge_id_lookups`) before the report is given,
+in a transaction of their own that a rollback leaves standing; past the caller's budget the whole
+file is refused (429) and nothing is written.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from volunteers.areas import area_by_code, area_for_write
 from volunteers.areas.tables import Area
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid
+from volunteers.people.search import charge_id_lookups
 from volunteers.transfer.checks import RowCheck, Scope
 from volunteers.transfer.columns import HeaderMap, kind_spec, locate_header
 from volunteers.transfer.kinds.activities import ActivityImport
@@ -114,8 +120,12 @@ async def run_import(
         refused = bool(errors) and not partial
         if refused or dry_run:
             await transaction.rollback()  # type: ignore[no-untyped-call]
-        elif tally.created or tally.updated:
-            await _audit(scope, kind, content, len(rows), tally, len(errors))
+        else:
+            await _charge_lookups(caller, importer)  # before the commit: refused, the import writes nothing
+            if tally.created or tally.updated:
+                await _audit(scope, kind, content, len(rows), tally, len(errors))
+    if refused or dry_run:
+        await _charge_lookups(caller, importer)  # after the rollback, so as not to hold two connections
     bad_rows = len({e.row for e in errors})
     return ImportOutcome(
         report=ImportReport(
@@ -228,6 +238,11 @@ async def _write(importer: KindImport, conn: asyncpg.Connection[Any], plan: Plan
             "导入期间有人同时登记或修改了相同的记录（手机号、身份证号或名称），本次什么也没有写入，请重新导入",
             code="import_conflict",
         ) from None
+
+
+async def _charge_lookups(caller: Caller | None, importer: KindImport) -> None:
+    """Charge the ID numbers the report says are on file for other volunteers as the caller's exact ID lookups."""
+    await charge_id_lookups(caller, importer.id_numbers_found, compared=importer.id_numbers_compared)
 
 
 async def _audit(scope: Scope, kind: str, content: bytes, rows: int, tally: Tally, errors: int) -> None:

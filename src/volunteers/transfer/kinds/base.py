@@ -37,6 +37,9 @@ class KindImport(ABC):
         self.scope = scope
         self.claimed: dict[Any, int] = {}  # stored record (or new key) -> the first row acting on it
         self.staged = False
+        # What the report says about ID numbers on file, charged as exact ID lookups (people.search.charge_id_lookups):
+        self.id_numbers_compared = False  # some row's ID number was compared with those on file
+        self.id_numbers_found: list[str] = []  # hashes of the rows' ID numbers on file for another volunteer
 
     async def prepare(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Load what `check` needs from the database (categories, teams…); default: nothing."""

@@ -1,8 +1,12 @@
 """Importing volunteers: the people API's rules per row; upsert by volunteer number, else by phone.
 
-ID numbers are validated, encrypted and hashed here, before COPY. A masked ID number
-(as exports show it) means "keep the stored one". Empty optional cells keep stored values:
-an import adds and corrects, it never clears.
+ID numbers are validated, encrypted and hashed here, before COPY. 已登记 (as exports show an ID
+number on file) or a masked number (as older exports did) means "keep the stored one", without
+comparing it with the stored number: such a comparison would confirm guessed digits. Empty optional
+cells keep stored values: an import adds and corrects, it never clears.
+
+A row refused because its ID number is on file for another volunteer answers an exact ID lookup; the
+importer lists those (`id_numbers_found`) and `imports.run_import` charges them to the caller.
 """
 
 from __future__ import annotations
@@ -15,28 +19,14 @@ from typing import Any
 import asyncpg
 
 from volunteers import db
-from volunteers.fields import today
-from volunteers.people.identity import (
-    IdFacts,
-    encrypt_id_number,
-    id_number_hash,
-    mask_id_number,
-    normalise_phone,
-    validate_id_number,
-)
-from volunteers.people.rules import (
-    birth_and_gender,
-    check_birth_dates,
-    check_guardian,
-    check_name,
-    not_in_future,
-    refuse_if_withdrawn,
-)
+from volunteers.fields import check_day, today
+from volunteers.people.identity import IdFacts, encrypt_id_number, id_number_hash, normalise_phone, validate_id_number
+from volunteers.people.rules import birth_and_gender, check_birth_dates, check_guardian, check_name, refuse_if_withdrawn
 from volunteers.people.schemas import GuardianIn, GuardianOut, VolunteerIn
 from volunteers.people.service import DUPLICATES
 from volunteers.transfer import cells
 from volunteers.transfer.checks import FAILED, RowCheck, conform
-from volunteers.transfer.columns import VOLUNTEERS
+from volunteers.transfer.columns import ID_NUMBER_ON_FILE, VOLUNTEERS
 from volunteers.transfer.kinds.base import KindImport, Plan, claim
 from volunteers.transfer.schemas import RowError
 
@@ -52,7 +42,7 @@ class VolunteerRow:
     name: str
     phone: str
     facts: IdFacts | None
-    masked: str | None
+    kept_id: bool  # 已登记 or a masked number: keep the stored ID number
     id_hash: str | None
     id_cipher: bytes | None
     gender: str | None  # as written (None: not given)
@@ -74,7 +64,6 @@ class VolunteerImport(KindImport):
         "phone",
         "id_cipher",
         "id_hash",
-        "id_masked",
         "gender",
         "birth_date",
         "area",
@@ -104,11 +93,16 @@ class VolunteerImport(KindImport):
             row.error("phone", "required", "手机号不能为空")
         elif raw_phone is not FAILED:
             phone = row.attempt(normalise_phone, raw_phone)
-        masked = raw_id if isinstance(raw_id, str) and "*" in raw_id else None
+        kept_id = isinstance(raw_id, str) and (raw_id == ID_NUMBER_ON_FILE or "*" in raw_id)
         facts = None
-        if masked is not None and not _MASKED.fullmatch(masked):
-            row.error("id_number", "invalid_id_number", "身份证号不正确：打码的号码应如 430421********1234")
-        elif isinstance(raw_id, str) and masked is None:
+        if kept_id and raw_id != ID_NUMBER_ON_FILE and not _MASKED.fullmatch(raw_id):
+            row.error(
+                "id_number",
+                "invalid_id_number",
+                f"身份证号不正确：保留已登记的号码请填“{ID_NUMBER_ON_FILE}”"
+                "，或旧导出表中打码的号码（如 430421********1234）",
+            )
+        elif isinstance(raw_id, str) and not kept_id:
             facts = row.attempt(validate_id_number, raw_id)
         if not row.ok or area is None:
             return None
@@ -116,7 +110,7 @@ class VolunteerImport(KindImport):
             "name": name,
             "phone": raw_phone,
             "area_code": area["code"],
-            "id_number": raw_id,
+            "id_number": None if kept_id else raw_id,
             "gender": gender,
             "birth_date": birth,
             "registered_on": registered,
@@ -132,7 +126,7 @@ class VolunteerImport(KindImport):
             name=name,
             phone=phone,
             facts=facts,
-            masked=masked,
+            kept_id=kept_id,
             id_hash=id_number_hash(facts.number) if facts else None,
             id_cipher=encrypt_id_number(facts.number) if facts else None,
             gender=gender,
@@ -169,15 +163,15 @@ class VolunteerImport(KindImport):
         plan = Plan()
         registered_today = today()
         for c in candidates:
-            target = _target(c, by_number, by_phone, by_hash)
+            target = self._target(c, by_number, by_phone, by_hash)
             if not c.row.ok:
                 continue
             if target is None:
-                if c.masked is not None:
+                if c.kept_id:
                     c.row.error(
                         "id_number",
                         "masked_id_number",
-                        "打码的身份证号只能用于更新已登记的志愿者，新登记请填写完整号码",
+                        f"“{ID_NUMBER_ON_FILE}”或打码的身份证号只能用于更新已登记的志愿者，新登记请填写完整号码",
                     )
                     continue
                 if c.provisional:
@@ -202,6 +196,43 @@ class VolunteerImport(KindImport):
                 plan.updates.append((target["id"], *values))
         return plan
 
+    def _target(
+        self,
+        c: VolunteerRow,
+        by_number: dict[str, dict[str, Any]],
+        by_phone: dict[str, dict[str, Any]],
+        by_hash: dict[str, dict[str, Any]],
+    ) -> dict[str, Any] | None:
+        """The stored volunteer a row updates (by number, else phone), refusing clashes with others.
+
+        An ID number on file for the very volunteer the row updates is no clash and reveals nothing new;
+        one on file for another is noted in `id_numbers_found`, to be charged as an exact ID lookup.
+        """
+        row = c.row
+        target = None
+        if c.number is not None:
+            target = by_number.get(c.number)
+            if target is None:
+                row.error("volunteer_no", "unknown_volunteer", f"志愿者编号 {c.number} 不存在；新志愿者请不要填写编号")
+                return None
+        holder = by_phone.get(c.phone)
+        if target is None:
+            target = holder
+        elif holder is not None and holder["id"] != target["id"]:
+            row.error("phone", "duplicate_phone", DUPLICATES["volunteer_phone_key"][2])
+            return None
+        owner = by_hash.get(c.id_hash) if c.id_hash else None
+        self.id_numbers_compared = self.id_numbers_compared or c.id_hash is not None
+        if owner is not None and (target is None or owner["id"] != target["id"]):
+            assert c.id_hash is not None
+            self.id_numbers_found.append(c.id_hash)
+            row.error("id_number", "duplicate_id_number", DUPLICATES["volunteer_id_number_hash_key"][2])
+            return None
+        if target is not None and c.kept_id and target["id_number_hash"] is None:
+            row.error("id_number", "id_number_mismatch", "该志愿者没有登记身份证号；如需登记请填写完整号码")
+            return None
+        return target
+
 
 def _guardian(row: RowCheck) -> GuardianIn | None:
     name = row.read("guardian_name", cells.text)
@@ -224,9 +255,9 @@ def _settle(
     if stored is None:
         registered_on = c.registered_on or today()
         # (a date left blank is today or the registration date, which these rules always accept)
-        if c.registered_on and row.attempt(not_in_future, registered_on, "registered_on", "注册日期") is FAILED:
+        if c.registered_on and row.attempt(check_day, registered_on, "registered_on", "注册日期") is FAILED:
             return None
-        if c.consent_on and row.attempt(not_in_future, c.consent_on, "consent_on", "同意日期") is FAILED:
+        if c.consent_on and row.attempt(check_day, c.consent_on, "consent_on", "同意日期") is FAILED:
             return None
         from_id = (c.facts.birth_date, c.facts.gender) if c.facts else None
         birth, gender = c.birth_date, c.gender
@@ -236,7 +267,7 @@ def _settle(
         from_id = None
         if c.facts:
             from_id = (c.facts.birth_date, c.facts.gender)
-        elif stored["id_number_masked"] is not None and stored["birth_date"] and stored["gender"]:
+        elif stored["id_number_hash"] is not None and stored["birth_date"] and stored["gender"]:
             from_id = (stored["birth_date"], stored["gender"])
         kept_birth, kept_gender = (None, None) if c.facts else (stored["birth_date"], stored["gender"])
         birth = c.birth_date if c.birth_date is not None else kept_birth
@@ -258,36 +289,6 @@ def _settle(
     return birth, gender, guardian
 
 
-def _target(
-    c: VolunteerRow,
-    by_number: dict[str, dict[str, Any]],
-    by_phone: dict[str, dict[str, Any]],
-    by_hash: dict[str, dict[str, Any]],
-) -> dict[str, Any] | None:
-    """The stored volunteer a row updates (by number, else phone), refusing clashes with others."""
-    row = c.row
-    target = None
-    if c.number is not None:
-        target = by_number.get(c.number)
-        if target is None:
-            row.error("volunteer_no", "unknown_volunteer", f"志愿者编号 {c.number} 不存在；新志愿者请不要填写编号")
-            return None
-    holder = by_phone.get(c.phone)
-    if target is None:
-        target = holder
-    elif holder is not None and holder["id"] != target["id"]:
-        row.error("phone", "duplicate_phone", DUPLICATES["volunteer_phone_key"][2])
-        return None
-    owner = by_hash.get(c.id_hash) if c.id_hash else None
-    if owner is not None and (target is None or owner["id"] != target["id"]):
-        row.error("id_number", "duplicate_id_number", DUPLICATES["volunteer_id_number_hash_key"][2])
-        return None
-    if target is not None and c.masked is not None and c.masked != target["id_number_masked"]:
-        row.error("id_number", "id_number_mismatch", "打码的身份证号与已登记的号码不符；如需更换请填写完整号码")
-        return None
-    return target
-
-
 def _values(
     c: VolunteerRow,
     settled: tuple[date | None, str | None, GuardianOut | None],
@@ -296,11 +297,9 @@ def _values(
 ) -> tuple[Any, ...]:
     """The staging row: final values in `VolunteerImport.columns` order."""
     birth, gender, guardian = settled
-    id_hash, id_masked, cipher = c.id_hash, None, c.id_cipher
-    if c.facts is not None:
-        id_masked = mask_id_number(c.facts.number)
-    elif stored is not None:
-        id_hash, id_masked = stored["id_number_hash"], stored["id_number_masked"]
+    id_hash, cipher = c.id_hash, c.id_cipher
+    if c.facts is None and stored is not None:
+        id_hash = stored["id_number_hash"]
     if stored is not None and id_hash == stored["id_number_hash"]:
         cipher = None  # unchanged: keep the stored ciphertext
     return (
@@ -309,7 +308,6 @@ def _values(
         c.phone,
         cipher,
         id_hash,
-        id_masked,
         gender,
         birth,
         c.area["id"],
@@ -325,13 +323,12 @@ _COMPARED = {
     "name": 1,
     "phone": 2,
     "id_number_hash": 4,
-    "id_number_masked": 5,
-    "gender": 6,
-    "birth_date": 7,
-    "area_id": 8,
-    "guardian_name": 11,
-    "guardian_phone": 12,
-    "guardian_consent_on": 13,
+    "gender": 5,
+    "birth_date": 6,
+    "area_id": 7,
+    "guardian_name": 10,
+    "guardian_phone": 11,
+    "guardian_consent_on": 12,
 }
 
 
