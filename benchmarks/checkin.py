@@ -98,7 +98,7 @@ def serve(target: str, port: int, dsn: str) -> subprocess.Popen[bytes]:
         **os.environ,
         "DATABASE_URL": dsn,
         "VOLUNTEERS_SCANS_PER_CLIENT_MINUTE": "100000000",
-        "VOLUNTEERS_SCANS_PER_CODE_MINUTE": "100000000",
+        "VOLUNTEERS_SCANS_PER_PHONE_MINUTE": "100000000",
         "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'benchmarks'}",
     }
     command = [

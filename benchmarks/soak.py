@@ -303,4 +303,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     os.environ.setdefault("VOLUNTEERS_SCANS_PER_CLIENT_MINUTE", "100000000")
+    os.environ.setdefault("VOLUNTEERS_SCANS_PER_PHONE_MINUTE", "100000000")
     main()

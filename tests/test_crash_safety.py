@@ -56,7 +56,7 @@ class AppServer:
             **os.environ,
             "DATABASE_URL": self.dsn,
             "VOLUNTEERS_SCANS_PER_CLIENT_MINUTE": "100000000",
-            "VOLUNTEERS_SCANS_PER_CODE_MINUTE": "100000000",
+            "VOLUNTEERS_SCANS_PER_PHONE_MINUTE": "100000000",
         }
         command = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--workers", "1"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--no-ws", "--log-level", "warning"]
@@ -113,6 +113,17 @@ async def seed(dsn: str, volunteers: int) -> None:
         area = await conn.fetchval(
             "INSERT INTO area (code, name, level, parent, path)"
             " VALUES ('D1', '高新区', 'district', NULL, '/D1/') RETURNING id"
+        )
+        # first-timers register into a community of the activity's district
+        street = await conn.fetchval(
+            "INSERT INTO area (code, name, level, parent, path) VALUES ('S1', '东街道', 'street', $1, '/D1/S1/')"
+            " RETURNING id",
+            area,
+        )
+        await conn.execute(
+            "INSERT INTO area (code, name, level, parent, path)"
+            " VALUES ('C11', '东一社区', 'community', $1, '/D1/S1/C11/')",
+            street,
         )
         category = await conn.fetchval("SELECT id FROM activity_category ORDER BY id LIMIT 1")
         now = datetime.now(UTC)
@@ -354,7 +365,7 @@ class Load:
             body = {
                 "name": "新志愿者",
                 "phone": f"137{n:08d}",
-                "area_code": "D1",
+                "area_code": "C11",
                 "nonce": f"register-{n:08d}",
                 "consent": True,
             }

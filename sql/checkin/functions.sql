@@ -13,17 +13,27 @@ RETURNS integer LANGUAGE sql IMMUTABLE AS $$
     SELECT LEAST((p_seconds / 60 / p_step) * p_step, p_cap)
 $$;
 
--- Record one check-in or check-out attempt and return the answer the phone shows.
--- The activity comes from p_code (link scans) or p_activity (staff); the volunteer from
--- p_phone (normalised) or p_volunteer. A nonce seen before returns its first answer and
--- writes nothing. Every attempt, refused or not, adds one row to `scan`.
+-- Record one check-in or check-out attempt and return the answer (the phone is shown only part of it).
+-- The activity comes from p_code (link scans) or p_activity (staff); the volunteer from p_phone
+-- (normalised) or p_volunteer. Every attempt, refused or not, adds one row to `scan`.
+--
+-- A nonce is bound to what it was first sent with: the code (or activity), the phone's volunteer (none for
+-- an unknown phone), the action and the kind (scan, or registration). The same again returns the first
+-- answer and writes nothing; anything else under a used nonce is refused as `nonce_reused` (logged without
+-- the nonce), so a reused nonce never hands out another phone's answer.
+--
+-- p_registration: NULL for a scan; 'new' when the caller has just registered the phone's volunteer in this
+-- transaction (check them in as usual); 'declined' when the caller registered nobody (the phone is already
+-- a volunteer's): the answer is then exactly that of a successful registration, and nobody is checked in,
+-- so a registration form cannot be used to learn whether a number is registered or to check its owner in.
 CREATE OR REPLACE FUNCTION checkin_scan(
     p_code text, p_activity integer, p_phone text, p_volunteer integer,
     p_action text, p_method text, p_nonce text, p_client text,
-    p_staff integer, p_reason text, p_now timestamptz
+    p_staff integer, p_reason text, p_now timestamptz, p_registration text
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-    v_prior jsonb;
+    v_prior scan%ROWTYPE;
+    v_reason text := CASE WHEN p_registration IS NULL THEN p_reason ELSE 'self_registration' END;
     v_activity_id integer := p_activity;
     v_revoked timestamptz;
     v_act activity%ROWTYPE;
@@ -39,11 +49,31 @@ DECLARE
     v_seconds integer;
     v_response jsonb;
 BEGIN
+    IF p_volunteer IS NOT NULL THEN
+        SELECT id, volunteer_no, name, status INTO v_vol_id, v_vol_no, v_vol_name, v_vol_status
+        FROM volunteer WHERE id = p_volunteer;
+    ELSE
+        SELECT id, volunteer_no, name, status INTO v_vol_id, v_vol_no, v_vol_name, v_vol_status
+        FROM volunteer WHERE phone = p_phone;
+    END IF;
+
     IF p_nonce IS NOT NULL THEN
         PERFORM pg_advisory_xact_lock(hashtextextended(p_nonce, 7));
-        SELECT response INTO v_prior FROM scan WHERE nonce = p_nonce;
+        SELECT * INTO v_prior FROM scan WHERE nonce = p_nonce;
         IF FOUND THEN
-            RETURN v_prior || jsonb_build_object('replayed', true);
+            IF v_prior.code IS NOT DISTINCT FROM p_code
+               AND (p_code IS NOT NULL OR v_prior.activity IS NOT DISTINCT FROM p_activity)
+               AND v_prior.volunteer IS NOT DISTINCT FROM v_vol_id
+               AND v_prior.action = p_action
+               AND v_prior.reason IS NOT DISTINCT FROM v_reason THEN
+                RETURN v_prior.response || jsonb_build_object('replayed', true);
+            END IF;
+            v_response := jsonb_build_object('result', 'nonce_reused', 'action', p_action, 'at', p_now);
+            INSERT INTO scan (at, code, activity, area, volunteer, action, method, nonce, result, staff, reason,
+                              client, response)
+            VALUES (p_now, p_code, p_activity, NULL, v_vol_id, p_action, p_method, NULL, 'nonce_reused', p_staff,
+                    v_reason, p_client, v_response);
+            RETURN v_response;
         END IF;
     END IF;
 
@@ -73,13 +103,10 @@ BEGIN
         END IF;
     END IF;
 
-    IF v_result IS NULL THEN
-        SELECT id, volunteer_no, name, status INTO v_vol_id, v_vol_no, v_vol_name, v_vol_status
-        FROM volunteer
-        WHERE (p_volunteer IS NOT NULL AND id = p_volunteer) OR (p_volunteer IS NULL AND phone = p_phone);
-        IF NOT FOUND OR v_vol_status <> 'active' THEN
-            v_result := 'unknown_volunteer';
-        END IF;
+    IF v_result IS NULL AND p_registration = 'declined' THEN
+        v_result := 'registration_declined';
+    ELSIF v_result IS NULL AND (v_vol_id IS NULL OR v_vol_status <> 'active') THEN
+        v_result := 'unknown_volunteer';
     END IF;
 
     IF v_result IS NULL AND p_action = 'in' THEN
@@ -125,17 +152,22 @@ BEGIN
         END IF;
     END IF;
 
-    v_response := jsonb_build_object(
-        'result', COALESCE(v_result, 'ok'),
-        'action', p_action,
-        'at', v_at,
-        'activity_id', v_act.id,
-        'activity_title', v_act.title,
-        'volunteer_no', v_vol_no,
-        'volunteer_name', v_vol_name,
-        'opens_at', v_opens,
-        'closes_at', v_closes
-    );
+    IF v_result = 'registration_declined' THEN
+        -- exactly what a successful registration answers the phone; the scan row says what happened
+        v_response := jsonb_build_object('result', 'ok', 'action', p_action, 'at', v_at);
+    ELSE
+        v_response := jsonb_build_object(
+            'result', COALESCE(v_result, 'ok'),
+            'action', p_action,
+            'at', v_at,
+            'activity_id', v_act.id,
+            'activity_title', v_act.title,
+            'volunteer_no', v_vol_no,
+            'volunteer_name', v_vol_name,
+            'opens_at', v_opens,
+            'closes_at', v_closes
+        );
+    END IF;
     IF v_result IS NULL AND p_action = 'out' THEN
         v_response := v_response || jsonb_build_object(
             'minutes', v_rec.minutes, 'started_at', v_rec.started_at, 'status', v_rec.status
@@ -144,7 +176,7 @@ BEGIN
 
     INSERT INTO scan (at, code, activity, area, volunteer, action, method, nonce, result, staff, reason, client, response)
     VALUES (p_now, p_code, v_act.id, v_act.area, v_vol_id, p_action, p_method, p_nonce, COALESCE(v_result, 'ok'),
-            p_staff, p_reason, p_client, v_response);
+            p_staff, v_reason, p_client, v_response);
     RETURN v_response;
 END;
 $$;

@@ -89,7 +89,7 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         state=State(
             {
-                "scan_limits": ScanLimits(settings.scans_per_client_minute, settings.scans_per_code_minute),
+                "scan_limits": ScanLimits(settings.scans_per_client_minute, settings.scans_per_phone_minute),
             }
         ),
         lifespan=[lifespan],

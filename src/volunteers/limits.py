@@ -7,31 +7,55 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 
 class RateLimiter:
     """At most `limit` events per key in any `period` seconds; memory bounded by `max_keys`."""
 
-    def __init__(self, limit: int, period: float = 60.0, max_keys: int = 100_000) -> None:
+    def __init__(
+        self,
+        limit: int,
+        period: float = 60.0,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
         self.period = period
         self.max_keys = max_keys
+        self.clock = clock
         self._events: dict[str, deque[float]] = {}
 
-    def allow(self, key: str) -> bool:
-        """Count one event for `key`; False when it is over the limit."""
-        now = time.monotonic()
+    def spent(self, key: str) -> bool:
+        """Whether `key` has used up its events for now (counts nothing)."""
+        events = self._events.get(key)
+        if not events:
+            return False
+        self._expire(events, self.clock())
+        return len(events) >= self.limit
+
+    def count(self, key: str) -> None:
+        """Count one event for `key` (nothing past the limit: a key that keeps trying recovers on time)."""
+        now = self.clock()
         events = self._events.get(key)
         if events is None:
             if len(self._events) >= self.max_keys:
                 self._forget_idle(now)
             events = self._events[key] = deque()
+        self._expire(events, now)
+        if len(events) < self.limit:
+            events.append(now)
+
+    def allow(self, key: str) -> bool:
+        """Count one event for `key`; False (and nothing counted) when it is over the limit."""
+        if self.spent(key):
+            return False
+        self.count(key)
+        return True
+
+    def _expire(self, events: deque[float], now: float) -> None:
         while events and now - events[0] >= self.period:
             events.popleft()
-        if len(events) >= self.limit:
-            return False
-        events.append(now)
-        return True
 
     def _forget_idle(self, now: float) -> None:
         idle = [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self.period]
@@ -40,12 +64,27 @@ class RateLimiter:
 
 
 class ScanLimits:
-    """The two limits a scan must pass: its client address and its code."""
+    """The budgets of public scans, so that no one party can hold up check-in for others.
 
-    def __init__(self, per_client: int, per_code: int) -> None:
-        self.clients = RateLimiter(per_client)
-        self.codes = RateLimiter(per_code)
+    - Refusals per client address: an address whose scans keep being refused (junk phones, made-up codes)
+      is held back, but only for what it sends itself; a phone that is a known volunteer's still passes
+      from there (a venue's shared network), and other addresses are not affected at all. There is no
+      budget per code that everyone shares: that is what let 41 addresses close check-in for everyone.
+    - Attempts per (code, phone): one phone cannot be hammered in and out, whoever sends it.
+    """
 
-    def allow(self, client: str, code: str) -> bool:
-        """Whether this scan may go ahead."""
-        return self.clients.allow(client) and self.codes.allow(code)
+    def __init__(self, refusals_per_client: int, per_phone: int, period: float = 60.0) -> None:
+        self.clients = RateLimiter(refusals_per_client, period)
+        self.phones = RateLimiter(per_phone, period)
+
+    def client_spent(self, client: str) -> bool:
+        """Whether the address has used up its refusals for now."""
+        return self.clients.spent(client)
+
+    def charge_client(self, client: str) -> None:
+        """Count one refused scan (or one registration) against the address."""
+        self.clients.count(client)
+
+    def allow_phone(self, code: str, phone: str) -> bool:
+        """Count one attempt for the phone at this code; False when it is over its budget."""
+        return self.phones.allow(f"{code}\x00{phone}")

@@ -19,8 +19,8 @@ class Settings:
     token_ttl_hours: int
     guardian_required_under: int
     fast_password_hashing: bool
-    scans_per_client_minute: int
-    scans_per_code_minute: int
+    scans_per_client_minute: int  # refused scans (and registrations) per client address
+    scans_per_phone_minute: int  # scans per (check-in code, phone)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -35,7 +35,7 @@ class Settings:
             guardian_required_under=int(env.get("VOLUNTEERS_GUARDIAN_UNDER", "18")),
             fast_password_hashing=env.get("VOLUNTEERS_FAST_HASHING") == "1",
             scans_per_client_minute=int(env.get("VOLUNTEERS_SCANS_PER_CLIENT_MINUTE", "30")),
-            scans_per_code_minute=int(env.get("VOLUNTEERS_SCANS_PER_CODE_MINUTE", "1200")),
+            scans_per_phone_minute=int(env.get("VOLUNTEERS_SCANS_PER_PHONE_MINUTE", "10")),
         )
 
 

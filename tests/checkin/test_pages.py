@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -11,8 +12,12 @@ from volunteers.checkin.tables import Scan
 from volunteers.people.tables import Volunteer
 
 
-def hidden_nonce(html: str) -> str:
-    found = re.search(r'name="nonce" value="([^"]+)"', html)
+def hidden_nonce(html: str, action: str = "in") -> str:
+    """The nonce of the page's form for `action` (the registration page has one form)."""
+    forms = re.findall(r"<form.*?</form>", html, re.S)
+    assert forms, html
+    form = next((f for f in forms if f'value="{action}"' in f), forms[0])
+    found = re.search(r'name="nonce" value="([^"]+)"', form)
     assert found, html
     return found.group(1)
 
@@ -56,7 +61,7 @@ async def test_unknown_phone_is_offered_registration(world: World, frozen: Clock
         "nonce": hidden_nonce(offered.text),
     }
     done = await world.http.post(f"/c/{code}/register", data=form)
-    assert "签到成功" in done.text and "李*" in done.text
+    assert "签到成功" in done.text and "李" not in done.text
     volunteer = await Volunteer.select().where(Volunteer.phone == "13612345678").first()
     assert volunteer is not None and volunteer["self_registered"] is True
 
@@ -113,3 +118,64 @@ async def test_poster_and_qr(world: World, frozen: Clock) -> None:
     assert "读书分享会" in poster.text and "<svg" in poster.text and f"/c/{code}" in poster.text
     assert "size: A4" in poster.text
     assert (await world.http.get("/c/zzzzzzzzzzzzzzzz/qr.svg")).status_code == 404
+
+
+async def test_each_form_has_its_own_nonce_and_no_page_is_stored(world: World, frozen: Clock) -> None:
+    code = await issue_code(world, await make_activity())
+    volunteer = await make_volunteer()
+    page = await world.http.get(f"/c/{code}")
+    forms = re.findall(r"<form.*?</form>", page.text, re.S)
+    nonces = [re.findall(r'name="nonce" value="([^"]+)"', f) for f in forms]
+    assert len(forms) == 2 and all(len(n) == 1 for n in nonces) and nonces[0] != nonces[1]
+    assert 'value="in"' in forms[0] and 'value="out"' in forms[1]
+    answers = [
+        page,
+        await world.http.post(f"/c/{code}", data={"phone": volunteer["phone"], "nonce": nonces[0][0], "action": "in"}),
+        await world.http.post(f"/c/{code}", data={"phone": "13612345600", "nonce": "nonce-unknown", "action": "in"}),
+        await world.http.post(f"/c/{code}", data={"phone": "123", "nonce": "nonce-bad-phone", "action": "in"}),
+        await world.http.post(f"/c/{code}/register", data={"phone": "13612345600", "nonce": "nonce-register"}),
+        await world.http.get("/c/zzzzzzzzzzzzzzzz"),
+    ]
+    for answer in answers:
+        assert answer.headers["cache-control"] == "no-store", (answer.status_code, answer.headers)
+
+
+async def test_check_out_from_the_page_kept_since_check_in(world: World, frozen: Clock) -> None:
+    """The back button brings back the page the volunteer checked in from; its 签退 form still checks out."""
+    code = await issue_code(world, await make_activity())
+    volunteer = await make_volunteer()
+    page = await world.http.get(f"/c/{code}")
+    checked_in = await world.http.post(
+        f"/c/{code}", data={"phone": volunteer["phone"], "nonce": hidden_nonce(page.text, "in"), "action": "in"}
+    )
+    assert "签到成功" in checked_in.text
+    frozen.set(START + timedelta(hours=1, minutes=30))
+    out = await world.http.post(
+        f"/c/{code}", data={"phone": volunteer["phone"], "nonce": hidden_nonce(page.text, "out"), "action": "out"}
+    )
+    assert "签退成功" in out.text and "1 小时 30 分钟" in out.text
+
+
+async def test_a_double_submitted_registration_shows_a_page_both_times(world: World, frozen: Clock) -> None:
+    code = await issue_code(world, await make_activity())
+    page = await world.http.get(f"/c/{code}")
+    offered = await world.http.post(
+        f"/c/{code}", data={"phone": "13612345601", "nonce": hidden_nonce(page.text), "action": "in"}
+    )
+    form = {
+        "name": "李雷",
+        "phone": "13612345601",
+        "area_code": "C12",
+        "birth_date": "1990-05-01",
+        "consent": "yes",
+        "nonce": hidden_nonce(offered.text),
+    }
+    # an impatient tapping: four submissions in flight at once, then the back button and one more
+    answers = list(await asyncio.gather(*[world.http.post(f"/c/{code}/register", data=form) for _ in range(4)]))
+    answers.append(await world.http.post(f"/c/{code}/register", data=form))
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/html"), answer.text
+        assert "签到成功" in answer.text
+    assert await Volunteer.count() == 1
+    assert await Scan.count().where(Scan.result == "ok") == 1

@@ -9,14 +9,15 @@ from typing import Any
 import msgspec
 import segno
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.response import Response, Template
 
 from volunteers import db
 from volunteers.checkin import service
-from volunteers.checkin.routes import CodePath, check_limits, client_of
+from volunteers.checkin.routes import CodePath, public_registration, public_scan
 from volunteers.checkin.schemas import RegisterIn, ScanIn, ScanOut
-from volunteers.checkin.self_service import register_and_check_in
-from volunteers.errors import Invalid
+from volunteers.checkin.self_service import district_prefix
+from volunteers.errors import DomainError, Invalid
 from volunteers.fields import LOCAL_TZ, today
 from volunteers.people.identity import normalise_phone
 
@@ -32,6 +33,8 @@ HEADLINES = {
     "not_checked_in": ("您还没有签到", "请先签到，离开时再签退。"),
     "unknown_volunteer": ("没有找到该手机号", "请确认手机号是否正确；第一次参加请点“签到”登记。"),
     "rate_limited": ("操作过于频繁", "请稍等一分钟再试。"),
+    "nonce_reused": ("这次提交已用过", "请回到签到页，重新输入手机号提交。"),
+    "failed": ("没有完成", "请回到签到页重新提交；如仍不成功，请联系现场工作人员。"),
 }
 
 
@@ -62,23 +65,15 @@ def result_page(
     return Template("result.html", context=context, status_code=status)
 
 
-def success_page(answer: ScanOut, code: str) -> Template:
+def success_page(answer: ScanOut, code: str, title: str) -> Template:
+    """The answer to a scan that went through: what and when, nothing about the person (anyone who knows a
+    phone number can send it); `title` is the activity's, which the code already shows."""
     if answer.action == "in":
-        headline, detail = (
-            "签到成功",
-            f"{answer.volunteer_name}，{clock_time(answer.at)} 已签到。离开时请再次扫码签退。",
-        )
+        headline, detail = "签到成功", f"{clock_time(answer.at)} 已签到。离开时请再次扫码签退。"
     else:
         minutes = answer.minutes or 0
         headline, detail = "签退成功", f"本次服务记录 {minutes // 60} 小时 {minutes % 60} 分钟。谢谢您的付出！"
-    context = {
-        "headline": headline,
-        "detail": detail,
-        "ok": True,
-        "code": code,
-        "title": answer.activity_title,
-        "volunteer_no": answer.volunteer_no,
-    }
+    context = {"headline": headline, "detail": detail, "ok": True, "code": code, "title": title}
     return Template("result.html", context=context)
 
 
@@ -95,13 +90,15 @@ async def known_activity(code: str) -> dict[str, Any] | Template:
 def form_page(
     row: dict[str, Any], code: str, *, phone: str = "", error: str | None = None, status: int = 200
 ) -> Template:
-    """The phone-number form, with a fresh nonce."""
+    """The check-in and check-out forms, each with its own fresh nonce: the page kept since check-in (the back
+    button) must still check out, not replay the check-in."""
     opens, closes = service.window(row)
     notice = "活动已取消" if row["status"] == "cancelled" else None
     context = {
         "activity": row,
         "code": code,
-        "nonce": secrets.token_urlsafe(16),
+        "nonce_in": secrets.token_urlsafe(16),
+        "nonce_out": secrets.token_urlsafe(16),
         "phone": phone,
         "error": error,
         "when": span(row["starts_at"], row["ends_at"]),
@@ -116,8 +113,7 @@ async def register_page(
     row: dict[str, Any], code: str, form: dict[str, str], *, error: str | None = None, status: int = 200
 ) -> Template:
     """The on-the-spot registration form."""
-    district = row["area_path"].split("/")[1]
-    communities = await db.fetch("checkin/communities", f"/{district}/%")
+    communities = await db.fetch("checkin/communities", district_prefix(row))
     context = {
         "activity": row,
         "code": code,
@@ -134,8 +130,12 @@ def _form_fields(form: Any, names: tuple[str, ...]) -> dict[str, str]:
 
 
 class CheckinPages(Controller):
+    """The phone pages: never stored by the browser or a proxy (each form carries a one-time nonce, and an
+    answer is for the one phone that asked)."""
+
     path = "/c"
     include_in_schema = False
+    cache_control = CacheControlHeader(no_store=True)
 
     @get("/{code:str}")
     async def show(self, code: CodePath) -> Page:
@@ -154,15 +154,12 @@ class CheckinPages(Controller):
         except (msgspec.ValidationError, Invalid):
             return form_page(row, code, phone=fields["phone"], error="请输入 11 位手机号，例如 13800138000", status=422)
         try:
-            await check_limits(request, code, scan.action)
-            answer = await service.record_scan(
-                action=scan.action, method="link", code=code, phone=phone, nonce=scan.nonce, client=client_of(request)
-            )
+            answer = await public_scan(request, code, scan.action, phone, scan.nonce)
         except service.ScanRefused as refused:
             if refused.code == "unknown_volunteer" and scan.action == "in":
                 return await register_page(row, code, {"phone": phone})
             return result_page(refused.code, refused.answer, code, title=row["title"], status=refused.status)
-        return success_page(answer, code)
+        return success_page(answer, code, row["title"])
 
     @post("/{code:str}/register", status_code=200)
     async def register(self, request: Request[Any, Any, Any], code: CodePath) -> Page:
@@ -183,15 +180,16 @@ class CheckinPages(Controller):
         }
         try:
             data = msgspec.convert(raw, RegisterIn)
-            await check_limits(request, code, "in")
-            answer = await register_and_check_in(code, data, client_of(request))
+            answer = await public_registration(request, code, data)
         except msgspec.ValidationError:
             return await register_page(row, code, form, error="请完整填写姓名、手机号、居住社区和出生日期", status=422)
         except Invalid as invalid:
             return await register_page(row, code, form, error=invalid.message, status=422)
         except service.ScanRefused as refused:
             return result_page(refused.code, refused.answer, code, title=row["title"], status=refused.status)
-        return success_page(answer, code)
+        except DomainError as error:  # a phone page answers in words, never in JSON
+            return result_page("failed", {}, code, title=row["title"], status=error.status)
+        return success_page(answer, code, row["title"])
 
     @get("/{code:str}/qr.svg")
     async def qr(self, code: CodePath) -> Response[bytes]:

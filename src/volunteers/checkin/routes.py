@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
 from volunteers.auth.access import Caller
+from volunteers.auth.throttle import address_key
 from volunteers.checkin import records, service
 from volunteers.checkin.schemas import (
     AttendanceOut,
@@ -21,6 +22,7 @@ from volunteers.checkin.schemas import (
     ScanIn,
     ScanOut,
     StaffScanIn,
+    StaffScanOut,
 )
 from volunteers.checkin.self_service import register_and_check_in
 from volunteers.fields import Limit, Offset, PathId
@@ -37,42 +39,66 @@ def client_of(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def check_limits(request: Request[Any, Any, Any], code: str, action: str) -> None:
-    """Refuse (and log) a scan over the per-client or per-code limit."""
+async def check_limits(
+    request: Request[Any, Any, Any], code: str, action: str, phone: str, *, registration: bool = False
+) -> None:
+    """Refuse a scan over its budgets (limits.ScanLimits); what is refused here is tallied, not logged row by row.
+
+    An address that has spent its refusals still lets a known volunteer's phone through (a crowd behind one
+    venue network), except to register: a registration answers alike for known and unknown phones, and so
+    must its refusal.
+    """
     limits: ScanLimits = request.app.state.scan_limits
-    client = client_of(request)
-    if not limits.allow(client, code):
-        await service.log_rate_limited(code, action, client)
+    client = address_key(client_of(request))
+    over = limits.client_spent(client) and not await service.passes_over_limit(
+        code, phone, client, known_volunteers_pass=not registration
+    )
+    if not over and not limits.allow_phone(code, phone):
+        over = not await service.passes_over_limit(code, phone, client, known_volunteers_pass=False)
+    if over:
         raise service.ScanRefused({"result": "rate_limited", "action": action})
 
 
+async def public_scan(request: Request[Any, Any, Any], code: str, action: str, phone: str, nonce: str) -> ScanOut:
+    """A check-in or check-out from a phone (JSON or page): the budgets, then the rules. Each refusal counts
+    against the caller's address, so an address sending junk holds back only itself."""
+    await check_limits(request, code, action, phone)
+    try:
+        return await service.record_scan(action=action, code=code, phone=phone, nonce=nonce, client=client_of(request))
+    except service.ScanRefused:
+        request.app.state.scan_limits.charge_client(address_key(client_of(request)))
+        raise
+
+
+async def public_registration(request: Request[Any, Any, Any], code: str, data: RegisterIn) -> ScanOut:
+    """An on-the-spot registration (JSON or page): the budgets, then self_service; each one counts against the
+    caller's address whatever its outcome, since it may add a volunteer."""
+    phone = normalise_phone(data.phone)
+    try:
+        await check_limits(request, code, "in", phone, registration=True)
+        return await register_and_check_in(code, data, client_of(request))
+    finally:
+        request.app.state.scan_limits.charge_client(address_key(client_of(request)))
+
+
 class PublicCheckinController(Controller):
-    """What the volunteer's phone calls: no staff login, a code and a nonce."""
+    """What the volunteer's phone calls: no staff login, a code and a nonce. The answers name nobody."""
 
     path = "/checkin"
     tags = ["check-in"]
 
     @post("/{code:str}", status_code=200, opt=SCAN_REFUSALS, summary="Check in or out by phone number (no login)")
     async def scan(self, request: Request[Any, Any, Any], code: CodePath, data: ScanIn) -> ScanOut:
-        await check_limits(request, code, data.action)
-        return await service.record_scan(
-            action=data.action,
-            method="link",
-            code=code,
-            phone=normalise_phone(data.phone),
-            nonce=data.nonce,
-            client=client_of(request),
-        )
+        return await public_scan(request, code, data.action, normalise_phone(data.phone), data.nonce)
 
     @post(
         "/{code:str}/register",
         status_code=200,
         opt=SCAN_REFUSALS,
-        summary="Register on the spot, then check in (no login)",
+        summary="Register on the spot, then check in (no login; a phone already registered is answered alike)",
     )
     async def register(self, request: Request[Any, Any, Any], code: CodePath, data: RegisterIn) -> ScanOut:
-        await check_limits(request, code, "in")
-        return await register_and_check_in(code, data, client_of(request))
+        return await public_registration(request, code, data)
 
 
 class CheckinCodeController(Controller):
@@ -94,17 +120,11 @@ class CheckinCodeController(Controller):
     @post("/attendance", status_code=200, summary="Check a volunteer in or out by hand (method staff, with reason)")
     async def staff_scan(
         self, request: Request[Any, Any, Any], caller: Caller, activity_id: PathId, data: StaffScanIn
-    ) -> ScanOut:
+    ) -> StaffScanOut:
         await service.writable_activity(caller, activity_id)
         await records.require_volunteer_in_scope(caller, data.volunteer_id)
-        return await service.record_scan(
-            action=data.action,
-            method="staff",
-            activity_id=activity_id,
-            volunteer_id=data.volunteer_id,
-            client=client_of(request),
-            staff=caller,
-            reason=data.reason,
+        return await service.record_staff_scan(
+            caller, activity_id, data.volunteer_id, data.action, data.reason, client_of(request)
         )
 
     @post("/close", status_code=200, summary="Close the activity: missing exits closed at its end, pending")

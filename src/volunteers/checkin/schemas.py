@@ -43,15 +43,22 @@ class RegisterIn(Struct, forbid_unknown_fields=True):
 
 
 class ScanOut(Struct, omit_defaults=True):
+    """The answer a phone gets: what happened and when, never who (a phone number is all it took to ask)."""
+
     result: str
     action: str
     at: datetime
-    volunteer_no: str | None = None
-    volunteer_name: str | None = None
-    activity_title: str | None = None
     minutes: int | None = None
     hours: float | None = None
     replayed: bool = False
+
+
+class StaffScanOut(ScanOut, omit_defaults=True):
+    """The answer to staff checking a volunteer in or out by hand: also whom and where."""
+
+    volunteer_no: str | None = None
+    volunteer_name: str | None = None
+    activity_title: str | None = None
 
 
 class StaffScanIn(Struct, forbid_unknown_fields=True):

@@ -17,6 +17,7 @@ from volunteers.checkin.schemas import (
     CloseOut,
     CodeOut,
     ScanOut,
+    StaffScanOut,
 )
 from volunteers.errors import Conflict, DomainError, Invalid, NotFound
 from volunteers.people.identity import mask_phone
@@ -36,6 +37,7 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "not_checked_in": (409, "您还没有签到，不能签退"),
     "unknown_volunteer": (404, "没有找到该手机号对应的志愿者，请先登记"),
     "rate_limited": (429, "操作过于频繁，请稍后再试"),
+    "nonce_reused": (409, "这次提交已用过，请回到签到页重新提交"),
 }
 
 
@@ -60,7 +62,7 @@ def new_code() -> str:
 
 
 def mask_name(name: str) -> str:
-    """张三丰 → 张**: enough for a volunteer to recognise themself, not to identify a stranger."""
+    """张三丰 → 张**: what the answer to a staff scan shows (a phone's answer shows no name at all)."""
     return name[:1] + "*" * (len(name) - 1)
 
 
@@ -151,7 +153,7 @@ async def live_code(caller: Caller, activity_id: int) -> CodeOut:
     return code_links(row["code"], row)
 
 
-async def record_scan(
+async def scan_answer(
     *,
     action: str,
     method: str,
@@ -163,8 +165,10 @@ async def record_scan(
     client: str | None = None,
     staff: Caller | None = None,
     reason: str | None = None,
-) -> ScanOut:
-    """Record one attempt by the check-in rules; a refusal raises ScanRefused (after logging it)."""
+    registration: str | None = None,
+) -> dict[str, Any]:
+    """Record one attempt by the check-in rules (checkin_scan() in sql/checkin/functions.sql) and return its
+    full answer, refusals included; `registration` is 'new' or 'declined' for an on-the-spot registration."""
     row = await db.fetchrow(
         "checkin/scan",
         code,
@@ -178,9 +182,16 @@ async def record_scan(
         staff.user_id if staff else None,
         reason,
         clock.now(),
+        registration,
     )
     assert row is not None
     answer: dict[str, Any] = msgspec.json.decode(row[0])
+    return answer
+
+
+def public_answer(answer: dict[str, Any]) -> ScanOut:
+    """What a phone is told: the result, the action and the time (hours on check-out), never who; anyone who
+    knows a phone number can ask. A refusal raises ScanRefused (with its code, times and nothing more)."""
     if answer["result"] != "ok":
         raise ScanRefused(answer)
     minutes = answer.get("minutes")
@@ -188,27 +199,53 @@ async def record_scan(
         result="ok",
         action=answer["action"],
         at=datetime.fromisoformat(answer["at"]),
-        volunteer_no=answer["volunteer_no"],
-        volunteer_name=mask_name(answer["volunteer_name"]),
-        activity_title=answer["activity_title"],
         minutes=minutes,
         hours=round(minutes / 60, 2) if minutes is not None else None,
         replayed=bool(answer.get("replayed")),
     )
 
 
-async def log_rate_limited(code: str, action: str, client: str | None) -> None:
-    """Log an attempt refused by the rate limiter."""
-    answer = {"result": "rate_limited", "action": action, "at": clock.now().isoformat()}
+async def record_scan(*, action: str, code: str, phone: str, nonce: str, client: str | None) -> ScanOut:
+    """A scan from a phone by the check-in link: the public answer; a refusal raises ScanRefused (logged)."""
+    answer = await scan_answer(action=action, method="link", code=code, phone=phone, nonce=nonce, client=client)
+    return public_answer(answer)
+
+
+async def record_staff_scan(
+    caller: Caller, activity_id: int, volunteer_id: int, action: str, reason: str, client: str | None
+) -> StaffScanOut:
+    """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity."""
+    answer = await scan_answer(
+        action=action,
+        method="staff",
+        activity_id=activity_id,
+        volunteer_id=volunteer_id,
+        client=client,
+        staff=caller,
+        reason=reason,
+    )
+    public = public_answer(answer)
+    return StaffScanOut(
+        result=public.result,
+        action=public.action,
+        at=public.at,
+        minutes=public.minutes,
+        hours=public.hours,
+        replayed=public.replayed,
+        volunteer_no=answer.get("volunteer_no"),
+        volunteer_name=mask_name(answer["volunteer_name"]) if answer.get("volunteer_name") else None,
+        activity_title=answer.get("activity_title"),
+    )
+
+
+async def passes_over_limit(code: str, phone: str, client: str, *, known_volunteers_pass: bool) -> bool:
+    """A scan over a rate limit: True when it may go ahead all the same (the phone is an active volunteer's and
+    `known_volunteers_pass`); otherwise it is counted in scan_refusal_tally (no row of its own) and False."""
     async with db.connection() as conn:
-        await conn.execute(
-            db.sql("checkin/log_refusal"),
-            code,
-            action,
-            "rate_limited",
-            (client or "")[:64] or None,
-            msgspec.json.encode(answer).decode(),
+        passes: bool = await conn.fetchval(
+            db.sql("checkin/rate_limited"), code, phone, client[:64], clock.now(), known_volunteers_pass
         )
+    return passes
 
 
 async def attendance(caller: Caller, activity_id: int) -> AttendanceOut:

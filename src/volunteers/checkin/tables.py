@@ -3,7 +3,7 @@
 from piccolo.columns import JSONB, BigSerial, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.constraints import Check
+from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
 from volunteers.activities.tables import Activity
@@ -42,6 +42,21 @@ class Scan(Table):
 
     scan_action_valid = Check("action IN ('in', 'out')")
     scan_method_valid = Check("method IN ('link', 'staff', 'kiosk', 'import')")
+
+
+class ScanRefusalTally(Table):
+    """Scans refused over a rate limit, counted per code, client address, result and minute instead of one
+    `scan` row each, so a flood cannot fill the database. A code that does not exist is counted under ''."""
+
+    id = BigSerial(primary_key=True)
+    code = Varchar(length=32)
+    client = Varchar(length=64)
+    result = Varchar(length=32)
+    window_start = Timestamptz()
+    attempts = Integer(default=0)
+    last_at = Timestamptz()
+
+    scan_refusal_tally_window = Unique([code, client, result, window_start])
 
 
 class ServiceRecord(Table):
