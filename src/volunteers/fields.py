@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,22 @@ def today() -> date:
     return clock.now().astimezone(LOCAL_TZ).date()
 
 
+def local_day(moment: datetime) -> date:
+    """The Beijing date of an aware moment; one beyond the dates Python holds reads as date.min or date.max."""
+    try:
+        return moment.astimezone(LOCAL_TZ).date()
+    except OverflowError:
+        return date.min if moment.year < 5000 else date.max
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 # Unicode categories no name or title may hold: controls, format characters (zero-width spaces, the byte-order
 # mark, bidirectional overrides that reverse how a name reads), line/paragraph separators, surrogates,
 # private-use and unassigned code points. A name of only such characters looks blank but is not.
@@ -58,11 +74,8 @@ def hidden_character(value: str) -> str | None:
     return None
 
 
-def required_text(value: str, field: str, label: str) -> str:
-    """`value` without surrounding blanks; a blank one, or one holding an invisible character, is refused."""
-    value = value.strip()
-    if not value:
-        raise Invalid(f"{label}（{field}）不能为空", field=field, code="required")
+def refuse_hidden_characters(value: str, field: str, label: str) -> str:
+    """`value`, unless it holds an invisible or direction-changing character (a 422 naming the field)."""
     hidden = hidden_character(value)
     if hidden is not None:
         raise Invalid(
@@ -71,6 +84,14 @@ def required_text(value: str, field: str, label: str) -> str:
             code="invisible_character",
         )
     return value
+
+
+def required_text(value: str, field: str, label: str) -> str:
+    """`value` without surrounding blanks; a blank one, or one holding an invisible character, is refused."""
+    value = value.strip()
+    if not value:
+        raise Invalid(f"{label}（{field}）不能为空", field=field, code="required")
+    return refuse_hidden_characters(value, field, label)
 
 
 # The earliest date a registration, founding or service can carry: the People's Republic's founding year.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -9,9 +10,11 @@ import pytest
 from tests.activities.records import URL, activity_count, add_activity, add_team, add_venue, body, team_links
 from tests.conftest import World
 from volunteers.activities import activity_for_write
+from volunteers.activities.service import years_after
 from volunteers.activities.tables import Activity
 from volunteers.auth.access import Caller
 from volunteers.errors import Forbidden, NotFound
+from volunteers.fields import LOCAL_TZ, today
 
 
 async def test_create_returns_the_whole_activity(world: World) -> None:
@@ -99,8 +102,10 @@ def _problem(response: Any, status: int, code: str, field: str | None) -> None:
         ({"ends_at": "2026-05-01T09:00:00+08:00"}, "ends_before_start", "ends_at"),
         ({"ends_at": "2026-05-01T08:00:00+08:00"}, "ends_before_start", "ends_at"),
         ({"ends_at": "2026-06-01T09:00:01+08:00"}, "too_long", "ends_at"),
-        ({"starts_at": "1999-12-31T09:00:00+08:00"}, "out_of_range", "starts_at"),
-        ({"ends_at": "2101-01-01T09:00:00+08:00"}, "out_of_range", "ends_at"),
+        ({"starts_at": "1948-12-31T09:00:00+08:00"}, "date_too_early", "starts_at"),
+        ({"starts_at": "0001-01-01T00:00:00+14:00"}, "date_too_early", "starts_at"),
+        ({"ends_at": "2101-01-01T09:00:00+08:00"}, "date_too_late", "ends_at"),
+        ({"ends_at": "9999-12-31T23:59:59-12:00"}, "date_too_late", "ends_at"),
         ({"capacity": 0}, "out_of_range", "capacity"),
         ({"capacity": -5}, "out_of_range", "capacity"),
         ({"capacity": 100_001}, "out_of_range", "capacity"),
@@ -347,3 +352,25 @@ async def test_activity_for_write_serves_the_checkin_work(world: World) -> None:
         await activity_for_write(_caller("staff", "C11", "/D1/S1/C11/"), 99999)
     with pytest.raises(Forbidden):
         await activity_for_write(_caller("official", "S1", "/D1/S1/"), created["id"])
+
+
+async def test_activities_are_dated_from_1949_to_two_years_ahead(world: World) -> None:
+    """Issue 10, item 7: an activity more than two years ahead, or before 1949, is a typing mistake."""
+    ahead = years_after(today(), 2)
+    last = datetime.combine(ahead, time(9), LOCAL_TZ)
+    accepted = await world.post(
+        "staff_c11", URL, body(starts_at=(last - timedelta(hours=2)).isoformat(), ends_at=last.isoformat())
+    )
+    assert accepted.status_code == 201, accepted.text
+    beyond = last + timedelta(days=1)
+    refused = await world.post(
+        "staff_c11", URL, body(starts_at=(beyond - timedelta(hours=2)).isoformat(), ends_at=beyond.isoformat())
+    )
+    _problem(refused, 422, "date_too_late", "starts_at")
+    moved = await world.patch("staff_c11", f"{URL}/{accepted.json()['id']}", {"starts_at": "1948-06-01T09:00:00+08:00"})
+    _problem(moved, 422, "date_too_early", "starts_at")
+    oldest = await world.post(
+        "staff_c11", URL, body(starts_at="1949-10-01T10:00:00+08:00", ends_at="1949-10-01T15:00:00+08:00")
+    )
+    assert oldest.status_code == 201, oldest.text
+    assert await activity_count() == 2

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import pytest
 
 from tests.checkin.conftest import END, START, Clock, issue_code, make_activity, make_volunteer, scan
 from tests.conftest import World
+from volunteers import db
 from volunteers.audit.tables import AuditEntry
 from volunteers.checkin.tables import Scan, ServiceRecord
 
@@ -192,3 +198,219 @@ async def test_completing_an_activity_closes_open_records(world: World, frozen: 
     assert (await world.post("staff_c11", f"/api/v1/activities/{activity}/complete")).status_code == 200
     record = await ServiceRecord.select().first()
     assert record is not None and record["auto_closed"] is True and record["minutes"] == 180
+
+
+# ---- issue 10, item 7: manual records cannot multiply hours; approved time never overlaps -----------------
+
+
+def manual(volunteer: dict[str, Any], activity: int, started: Any, ended: Any, reason: str = "补录") -> dict[str, Any]:
+    return {
+        "volunteer_id": volunteer["id"],
+        "activity_id": activity,
+        "started_at": started if isinstance(started, str) else started.isoformat(),
+        "ended_at": ended if isinstance(ended, str) else ended.isoformat(),
+        "reason": reason,
+    }
+
+
+async def approved_minutes(volunteer: dict[str, Any]) -> int:
+    rows = await ServiceRecord.select(ServiceRecord.minutes).where(
+        (ServiceRecord.volunteer == volunteer["id"]) & (ServiceRecord.status == "approved")
+    )
+    return sum(r["minutes"] for r in rows)
+
+
+async def test_manual_records_starting_on_earlier_days_cannot_multiply_hours(world: World, frozen: Clock) -> None:
+    """Three 补录 records for one 3-hour activity, each starting a day earlier, used to get 180 minutes each."""
+    activity = await make_activity()
+    volunteer = await make_volunteer()
+    frozen.set(END + timedelta(days=3))
+    for days in (1, 2, 3):
+        response = await world.post(
+            "staff_c11", "/api/v1/service-records", manual(volunteer, activity, START - timedelta(days=days), END)
+        )
+        assert response.status_code == 422, response.text
+        assert (response.json()["code"], response.json()["field"]) == ("outside_activity_days", "started_at")
+    # ending on a later day than the activity's last is refused likewise
+    late = await world.post(
+        "staff_c11", "/api/v1/service-records", manual(volunteer, activity, START, END + timedelta(days=1))
+    )
+    assert (late.status_code, late.json()["code"], late.json()["field"]) == (422, "outside_activity_days", "ended_at")
+    assert await ServiceRecord.count() == 0
+    # on the activity's day, from morning to night: clipped to the activity, 180 minutes, and only once
+    day_start = START - timedelta(hours=6)  # 08:00 Beijing
+    whole_day = await world.post(
+        "staff_c11", "/api/v1/service-records", manual(volunteer, activity, day_start, END + timedelta(hours=4))
+    )
+    assert whole_day.status_code == 201, whole_day.text
+    assert whole_day.json()["minutes"] == 180
+    again = await world.post(
+        "staff_c11", "/api/v1/service-records", manual(volunteer, activity, START, START + timedelta(hours=1))
+    )
+    assert again.status_code == 409
+    approved = await world.post("staff_c11", f"/api/v1/service-records/{whole_day.json()['id']}/approve")
+    assert approved.status_code == 200, approved.text
+    assert await approved_minutes(volunteer) == 180
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "field"),
+    [
+        ({"started_at": "0001-01-01T00:00:00+08:00"}, "date_too_early", "started_at"),
+        ({"started_at": "0001-01-01T00:00:00+14:00"}, "date_too_early", "started_at"),  # before year 1 in Beijing
+        ({"started_at": "1948-12-31T09:00:00+08:00"}, "date_too_early", "started_at"),
+        ({"ended_at": "9999-12-31T23:59:59-12:00"}, "date_in_future", "ended_at"),  # after year 9999 in Beijing
+        ({"ended_at": "2026-03-06T01:00:00+08:00"}, "date_in_future", "ended_at"),  # later today
+    ],
+)
+async def test_manual_record_times_have_a_sane_range(
+    world: World, frozen: Clock, change: dict[str, str], code: str, field: str
+) -> None:
+    activity = await make_activity()
+    volunteer = await make_volunteer()
+    frozen.set(START + timedelta(hours=8))  # 22:00 Beijing on the activity's day
+    body = {**manual(volunteer, activity, START, END), **change}
+    response = await world.post("staff_c11", "/api/v1/service-records", body)
+    assert response.status_code == 422, response.text
+    assert (response.json()["code"], response.json()["field"]) == (code, field)
+    assert await ServiceRecord.count() == 0
+
+
+async def overlapping_pending_records(world: World, frozen: Clock) -> tuple[dict[str, Any], int, int]:
+    """One volunteer checked in at two activities whose times overlap (14:00–15:30 and 15:00–16:00), both pending."""
+    first = await make_activity(approval="staff")
+    second = await make_activity(approval="staff")
+    volunteer = await make_volunteer()
+    codes = [await issue_code(world, first), await issue_code(world, second)]
+    await scan(world, codes[0], volunteer["phone"])
+    frozen.set(START + timedelta(hours=1))
+    await scan(world, codes[1], volunteer["phone"])
+    frozen.set(START + timedelta(hours=1, minutes=30))
+    await scan(world, codes[0], volunteer["phone"], "out")
+    frozen.set(START + timedelta(hours=2))
+    await scan(world, codes[1], volunteer["phone"], "out")
+    records = await ServiceRecord.select(ServiceRecord.id, ServiceRecord.status).order_by(ServiceRecord.activity)
+    assert [r["status"] for r in records] == ["pending", "pending"]
+    return volunteer, records[0]["id"], records[1]["id"]
+
+
+async def test_overlapping_approval_is_refused_naming_the_other_record(world: World, frozen: Clock) -> None:
+    volunteer, first, second = await overlapping_pending_records(world, frozen)
+    assert (await world.post("staff_c11", f"/api/v1/service-records/{first}/approve")).status_code == 200
+    refused = await world.post("staff_c11", f"/api/v1/service-records/{second}/approve")
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert body["code"] == "overlapping_record" and body["overlaps"] == first and f"#{first}" in body["detail"]
+    assert (await world.get("staff_c11", f"/api/v1/service-records/{second}")).json()["status"] == "pending"
+    assert await approved_minutes(volunteer) == 90
+    # once the first is rejected, the second may be approved
+    await world.post("staff_c11", f"/api/v1/service-records/{first}/reject", {"reason": "重复签到"})
+    assert (await world.post("staff_c11", f"/api/v1/service-records/{second}/approve")).status_code == 200
+
+
+async def test_two_overlapping_approvals_at_once_do_not_both_pass(world: World, frozen: Clock) -> None:
+    _, first, second = await overlapping_pending_records(world, frozen)
+    await world.login("staff_c11")
+    await world.login("staff_s1")
+    answers = await asyncio.gather(
+        world.post("staff_c11", f"/api/v1/service-records/{first}/approve"),
+        world.post("staff_s1", f"/api/v1/service-records/{second}/approve"),
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+    assert next(a for a in answers if a.status_code == 409).json()["code"] == "overlapping_record"
+    assert await ServiceRecord.count().where(ServiceRecord.status == "approved") == 1
+
+
+async def test_the_database_refuses_overlapping_approved_time_from_any_writer(world: World, frozen: Clock) -> None:
+    """Two connections approving overlapping records at once, past the service: the constraint lets one through."""
+    _, first, second = await overlapping_pending_records(world, frozen)
+    pool = db.engine().pool
+    assert pool is not None
+    async with pool.acquire() as one, pool.acquire() as other:
+        writing = one.transaction()
+        await writing.start()
+        approve = "UPDATE service_record SET status = 'approved', decided_by = (SELECT min(id) FROM staff_user)"
+        await one.execute(f"{approve} WHERE id = $1", first)
+        blocked = asyncio.ensure_future(other.execute(f"{approve} WHERE id = $1", second))
+        await asyncio.sleep(0.3)
+        assert not blocked.done()  # waits for the first writer's outcome
+        await writing.commit()
+        with pytest.raises(asyncpg.ExclusionViolationError):
+            await blocked
+    assert await ServiceRecord.count().where(ServiceRecord.status == "approved") == 1
+
+
+async def test_an_automatic_approval_that_would_overlap_stays_pending(world: World, frozen: Clock) -> None:
+    """Check-outs approve themselves (approval auto); one overlapping approved time is left for staff instead."""
+    first, second = await make_activity(), await make_activity()
+    volunteer = await make_volunteer()
+    codes = [await issue_code(world, first), await issue_code(world, second)]
+    await scan(world, codes[0], volunteer["phone"])
+    await scan(world, codes[1], volunteer["phone"])
+    frozen.set(START + timedelta(hours=1))
+    assert (await scan(world, codes[0], volunteer["phone"], "out")).status_code == 200
+    out = await scan(world, codes[1], volunteer["phone"], "out")
+    assert out.status_code == 200, out.text
+    statuses = await ServiceRecord.select(ServiceRecord.status).order_by(ServiceRecord.activity)
+    assert [r["status"] for r in statuses] == ["approved", "pending"]
+    assert await approved_minutes(volunteer) == 60
+
+
+async def test_manual_record_overlapping_another_live_record_is_refused(world: World, frozen: Clock) -> None:
+    """A 补录 for one activity at a time the volunteer already has on record at another is a 409 naming it."""
+    scanned, other = await make_activity(), await make_activity()
+    volunteer = await make_volunteer()
+    code = await issue_code(world, scanned)
+    await scan(world, code, volunteer["phone"])
+    frozen.set(START + timedelta(hours=1))
+    await scan(world, code, volunteer["phone"], "out")
+    record = await ServiceRecord.select(ServiceRecord.id).first()
+    assert record is not None
+    frozen.set(END + timedelta(days=1))
+    response = await world.post(
+        "staff_c11", "/api/v1/service-records", manual(volunteer, other, START + timedelta(minutes=30), END)
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "overlapping_record" and response.json()["overlaps"] == record["id"]
+    # the same activity's check-in record is corrected, not counted beside: 180 minutes in all once approved
+    correction = await world.post("staff_c11", "/api/v1/service-records", manual(volunteer, scanned, START, END))
+    assert correction.status_code == 201 and correction.json()["corrects"] == record["id"]
+    assert (
+        await world.post("staff_c11", f"/api/v1/service-records/{correction.json()['id']}/approve")
+    ).status_code == 200
+    assert await approved_minutes(volunteer) == 180
+
+
+async def test_migration_reopens_overlapping_approved_records(world: World, frozen: Clock) -> None:
+    """Records approved before the rule existed: the later of an overlapping pair goes back to pending, audited."""
+    volunteer, first, second = await overlapping_pending_records(world, frozen)
+    async with db.connection() as conn:
+        await conn.execute("ALTER TABLE service_record DROP CONSTRAINT service_record_no_overlap")
+        try:
+            await conn.execute(
+                "UPDATE service_record SET status = 'approved', decided_by = (SELECT min(id) FROM staff_user)"
+                " WHERE id = ANY($1)",
+                [first, second],
+            )
+        finally:
+            await db.execute_script("checkin/record_overlap")
+    statuses = {r["id"]: r["status"] for r in await ServiceRecord.select(ServiceRecord.id, ServiceRecord.status)}
+    assert statuses == {first: "approved", second: "pending"}
+    trail = await AuditEntry.select(AuditEntry.username, AuditEntry.entity_id).where(AuditEntry.action == "reopen")
+    assert trail == [{"username": "system", "entity_id": str(second)}]
+    assert await approved_minutes(volunteer) == 90
+
+
+# ---- issue 10, item 10: the list's total does not depend on the page ------------------------------------------
+
+
+async def test_record_list_total_is_the_count_past_the_last_page(world: World, frozen: Clock) -> None:
+    activity = await make_activity()
+    code = await issue_code(world, activity)
+    for _ in range(3):
+        await scan(world, code, (await make_volunteer())["phone"])
+    page = (await world.get("staff_c11", "/api/v1/service-records", params={"limit": 2, "offset": 2})).json()
+    assert (len(page["items"]), page["total"]) == (1, 3)
+    past = (await world.get("staff_c11", "/api/v1/service-records", params={"offset": 10})).json()
+    assert past == {"items": [], "total": 3}
+    assert (await world.get("staff_c11", "/api/v1/service-records/999999")).status_code == 404

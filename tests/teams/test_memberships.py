@@ -354,3 +354,21 @@ async def test_hostile_membership_inputs_never_500(world: World) -> None:
     for params in [{"status": "\u0000"}, {"limit": "2147483648"}, {"offset": "-1"}, {"limit": "x"}]:
         assert (await world.get("staff_c11", url, params=params)).status_code == 400, params
     assert await Membership.count() == 1 and await open_rows(team_id, volunteer_id) == 1
+
+
+async def test_membership_dates_lie_between_1949_and_today(world: World) -> None:
+    """Issue 10, item 7: joining and leaving dates follow the registration-date range."""
+    team_id = await new_team(world)
+    volunteer_id = await add_volunteer("C11", registered_on=date(1940, 1, 1))
+    early = await join(world, "staff_c11", team_id, volunteer_id=volunteer_id, joined_on="1948-12-31")
+    assert early.status_code == 422
+    assert (early.json()["code"], early.json()["field"]) == ("date_too_early", "joined_on")
+    assert (
+        await join(world, "staff_c11", team_id, volunteer_id=volunteer_id, joined_on="1949-01-01")
+    ).status_code == 201
+    url = f"{TEAMS}/{team_id}/members/{volunteer_id}/leave"
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    future = await world.post("staff_c11", url, {"left_on": tomorrow})
+    assert future.status_code == 422
+    assert (future.json()["code"], future.json()["field"]) == ("date_in_future", "left_on")
+    assert await open_rows(team_id, volunteer_id) == 1

@@ -312,3 +312,19 @@ async def test_hostile_team_inputs_never_500(world: World) -> None:
         if response.status_code == 200:
             assert response.json() == {"items": [], "total": 0}, params
     assert await Team.count() == 1
+
+
+async def test_founding_dates_lie_between_1949_and_today(world: World) -> None:
+    """Issue 10, item 7: a founding date of 1900 (or tomorrow) is a typing mistake, on creation and on change."""
+    for founded_on, code in [("1900-01-01", "date_too_early"), ("1948-12-31", "date_too_early")]:
+        response = await world.post("staff_c11", URL, team(founded_on=founded_on))
+        assert response.status_code == 422, response.text
+        assert (response.json()["code"], response.json()["field"]) == (code, "founded_on")
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    future = await world.post("staff_c11", URL, team(founded_on=tomorrow))
+    assert future.json()["code"] == "date_in_future"
+    assert await Team.count() == 0
+    created = await create(world, founded_on="1949-01-01")
+    changed = await world.patch("staff_c11", f"{URL}/{created['id']}", {"founded_on": "1900-01-01"})
+    assert (changed.status_code, changed.json()["code"]) == (422, "date_too_early")
+    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).json()["founded_on"] == "1949-01-01"

@@ -218,5 +218,43 @@ async def test_service_records_of_a_cancelled_or_future_activity(world: World) -
     assert response.status_code == 422
     assert {r: [c for _, _, c in e] for r, e in errors_by_row(response.json()).items()} == {
         2: ["activity_cancelled"],
-        3: ["in_future"],
+        3: ["date_in_future"],
     }
+
+
+# ---- issue 10, item 7: imported dates have the API's sane ranges -----------------------------------------
+
+
+async def test_imported_dates_have_sane_ranges(world: World) -> None:
+    """Founding, joining, activity and service dates in a file meet the same ranges as in the API."""
+    teams = [
+        ["服务队名称", "发起单位", "成立日期"],
+        ["老队", "衡州小学", "1900-01-01"],
+        ["新队", "衡州小学", "1949-10-01"],
+    ]
+    response = await upload(world, "staff_c11", "teams", csv(teams), filename="t.csv")
+    assert errors_by_row(response.json()) == {2: [("成立日期", "1900-01-01", "date_too_early")]}
+    await register(world, phone="13800138000", name="张三", registered_on="2024-01-01")
+    team = await make_team(world, "东一队")
+    members = [["服务队", "手机号", "加入日期", "退出日期"], ["东一队", "13800138000", "2024-02-01", "2999-01-01"]]
+    response = await upload(world, "staff_c11", "memberships", csv(members), filename="m.csv")
+    assert errors_by_row(response.json()) == {2: [("退出日期", "2999-01-01", "date_in_future")]}
+    far = today().year + 3
+    activities = [
+        ["活动名称", "活动类别", "开始时间", "结束时间"],
+        ["旧活动", "亲子阅读会", "1948-03-05 09:00", "1948-03-05 11:00"],
+        ["远期活动", "亲子阅读会", f"{far}-12-31 09:00", f"{far}-12-31 11:00"],
+    ]
+    response = await upload(world, "staff_c11", "activities", csv(activities), filename="a.csv")
+    codes = {row: sorted({c for _, _, c in e}) for row, e in errors_by_row(response.json()).items()}
+    assert codes == {2: ["date_too_early"], 3: ["date_too_late"]}
+    await _past_activity(world)  # 2024-03-05 09:00–12:00
+    records = [
+        ["手机号", "活动名称", "开始时间", "结束时间"],
+        ["13800138000", "亲子阅读会", "2024-03-05 09:00", "2024-03-07 12:00"],
+    ]
+    response = await upload(world, "staff_c11", "service-records", csv(records), filename="r.csv")
+    assert errors_by_row(response.json()) == {2: [("结束时间", "2024-03-07 12:00", "outside_activity_days")]}
+    assert await fetch("SELECT id FROM team") == [{"id": team}]
+    assert await fetch("SELECT id FROM membership") == []
+    assert await fetch("SELECT id FROM service_record") == []

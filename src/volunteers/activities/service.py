@@ -20,7 +20,7 @@ from volunteers.activities.tables import Activity, ActivityTeam
 from volunteers.areas import area_for_write
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound
-from volunteers.fields import LOCAL_TZ, required_text
+from volunteers.fields import LOCAL_TZ, check_day, local_day, required_text, today, years_after
 from volunteers.teams.tables import Team
 from volunteers.venues import venue_for_write
 
@@ -28,7 +28,7 @@ STATUS_LABELS = {"draft": "草稿", "published": "已发布", "completed": "已�
 OPEN = ("draft", "published")  # statuses in which an activity may still be edited
 MAX_TEAMS = 20
 MAX_LENGTH = timedelta(days=31)
-YEARS = (2000, 2100)  # activities outside these years are typing mistakes
+YEARS_AHEAD = 2  # activities planned further ahead than this are typing mistakes
 # (lowest, highest, label) of the numeric settings, as the table's CHECK constraints allow them.
 RANGES: dict[str, tuple[int, int, str]] = {
     "capacity": (1, 100_000, "人数上限"),
@@ -121,7 +121,7 @@ _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?
 
 
 def parse_moment(text: str, field: str) -> datetime:
-    """An ISO 8601 date-time; one without a timezone is Beijing time. Years far off are refused."""
+    """An ISO 8601 date-time; one without a timezone is Beijing time. Dates far off are refused."""
     what = "开始时间" if field == "starts_at" else "结束时间"
     try:
         if not _ISO_MOMENT.fullmatch(text.strip()):
@@ -135,8 +135,7 @@ def parse_moment(text: str, field: str) -> datetime:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
-    if not YEARS[0] <= value.year <= YEARS[1]:
-        raise Invalid(f"{what}（{field}）{text} 不在 {YEARS[0]}–{YEARS[1]} 年之间", field=field, code="out_of_range")
+    check_day(local_day(value), field, what, latest=years_after(today(), YEARS_AHEAD))
     return value
 
 

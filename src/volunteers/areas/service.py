@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from piccolo.custom_types import Combinable
@@ -11,6 +12,11 @@ from volunteers.areas.schemas import AreaIn, AreaOut, AreaPatch, PopulationIn, P
 from volunteers.areas.tables import LEVELS, Area, AreaPopulation
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound
+from volunteers.fields import check_day, today
+
+# A population figure counted for `year` is dated within that year or the two after it (a census or
+# yearbook appears later), and never after today.
+POPULATION_AS_OF_YEARS = 2
 
 _COLUMNS = (Area.id, Area.code, Area.name, Area.level, Area.parent.code.as_alias("parent_code"), Area.path)
 
@@ -93,14 +99,27 @@ async def list_areas(
     return [AreaOut(**r) for r in rows], await Area.count().where(where)
 
 
+def check_population_as_of(as_of: date, year: int) -> date:
+    """`as_of` within `year` or the POPULATION_AS_OF_YEARS after it, and not after today (422 otherwise)."""
+    latest = min(date(year + POPULATION_AS_OF_YEARS, 12, 31), today())
+    return check_day(as_of, "as_of", f"{year} 年常住人口的统计日期", earliest=date(year, 1, 1), latest=latest)
+
+
 async def set_population(caller: Caller, code: str, year: int, data: PopulationIn) -> PopulationOut:
-    """Record (or correct) an area's resident population for a year."""
+    """Record (or correct) an area's resident population for a year.
+
+    Only an admin of an area above may: one whose subtree holds the area but who is not scoped to the
+    area itself (a system admin for a top-level area). The population is the denominator of the
+    registration rate, so those whose work the area's figures measure do not set it. Officials only read.
+    """
+    if caller.role != "admin":  # before the lookup: staff learn nothing about which areas exist
+        raise Forbidden("常住人口只能由上级区域的管理员设置", code="admin_only")
     area = await get_area(caller, code)
-    caller.require_write(area.path, "该区域")
+    if area.path == caller.area_path:
+        raise Forbidden("常住人口只能由上级区域的管理员设置，不能设置本级区域的人口", code="parent_admin_only")
     if data.resident_population <= 0:
         raise Invalid("常住人口必须大于 0", field="resident_population", code="invalid_population")
-    if data.as_of.year < year:
-        raise Invalid(f"统计日期 {data.as_of} 早于年份 {year}", field="as_of", code="as_of_before_year")
+    check_population_as_of(data.as_of, year)
     previous = await population_of(area.id, year)
     async with AreaPopulation._meta.db.transaction():
         if previous is None:

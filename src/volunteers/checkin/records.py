@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import asyncpg
@@ -10,7 +11,21 @@ from volunteers import audit, clock, db
 from volunteers.auth.access import Caller
 from volunteers.checkin.schemas import DecisionIn, ManualRecordIn, RecordOut
 from volunteers.checkin.service import activity_for_write
-from volunteers.errors import Conflict, Forbidden, Invalid, NotFound
+from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, register_constraint
+from volunteers.fields import LOCAL_TZ, check_day, local_day
+
+# The database's own guard (sql/checkin/record_overlap.sql) for writers that skip the check below.
+register_constraint(
+    "service_record_no_overlap",
+    409,
+    "overlapping_record",
+    None,
+    "该志愿者在这段时间已有审核通过的服务记录，时间不能重叠",
+)
+# Transaction-level advisory lock class for one volunteer's service time (1 and 2: login throttling,
+# 3: the statistics refresh): decisions and entries for one volunteer take turns, so two at once
+# cannot both pass the overlap check.
+_VOLUNTEER_TIME = 4
 
 
 def _out(row: Any) -> RecordOut:
@@ -48,12 +63,12 @@ async def list_records(
     rows = await db.fetch(
         "checkin/record", caller.scope_prefix, record_id, activity_id, volunteer_id, status, source, limit, offset
     )
-    return [_out(r) for r in rows], (rows[0]["total"] if rows else 0)
+    return [_out(r) for r in rows if r["id"] is not None], rows[0]["total"]
 
 
 async def _record(caller: Caller, record_id: int) -> Any:
     rows = await db.fetch("checkin/record", caller.scope_prefix, record_id, None, None, None, None, 1, 0)
-    if not rows:
+    if rows[0]["id"] is None:
         raise NotFound("服务记录不存在")
     return rows[0]
 
@@ -75,19 +90,97 @@ async def require_volunteer_in_scope(caller: Caller, volunteer_id: int) -> None:
         raise Forbidden("该志愿者不在您管辖的区域内", code="outside_scope")
 
 
+def check_manual_times(activity: dict[str, Any], started_at: datetime, ended_at: datetime) -> None:
+    """A staff-entered (补录) stint: not before 1949, never in the future, and inside its activity's days.
+
+    The same rule for POST /service-records and for imported records. Hours are clipped to the activity's
+    window in SQL; that the stint also lies on the activity's (Beijing) days keeps a record from being
+    filed under a day the activity did not take place.
+    """
+    for field, value, label in (("started_at", started_at, "开始时间"), ("ended_at", ended_at, "结束时间")):
+        check_day(local_day(value), field, label)
+    if ended_at <= started_at:
+        raise Invalid("结束时间必须晚于开始时间", field="ended_at", code="ends_before_start")
+    now = clock.now()
+    for field, value in (("started_at", started_at), ("ended_at", ended_at)):
+        if value > now:
+            raise Invalid("不能补录未来的服务时间", field=field, code="date_in_future")
+    first, last = local_day(activity["starts_at"]), local_day(activity["ends_at"])
+    days = f"{first}" if first == last else f"{first} 至 {last}"
+    if not first <= local_day(started_at) <= last:
+        raise Invalid(
+            f"开始时间 {_local(started_at)} 不在活动举办的日期（{days}）之内",
+            field="started_at",
+            code="outside_activity_days",
+        )
+    if ended_at > datetime.combine(last + timedelta(days=1), time(), LOCAL_TZ):
+        raise Invalid(
+            f"结束时间 {_local(ended_at)} 不在活动举办的日期（{days}）之内",
+            field="ended_at",
+            code="outside_activity_days",
+        )
+
+
+def _local(moment: datetime) -> str:
+    return f"{moment.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"
+
+
+async def _hold_volunteer_time(volunteer_id: int) -> None:
+    """Wait for, then hold until the transaction ends, the right to change this volunteer's service time."""
+    async with db.connection() as conn:
+        await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", _VOLUNTEER_TIME, volunteer_id)
+
+
+async def _refuse_overlap(
+    volunteer_id: int, started_at: datetime, ended_at: datetime | None, *, leaving_out: list[int], pending_too: bool
+) -> None:
+    """409 naming the volunteer's approved (or, with `pending_too`, pending) record that shares time with this one."""
+    other = await db.fetchrow(
+        "checkin/overlapping_record", volunteer_id, started_at, ended_at, leaving_out, pending_too
+    )
+    if other is None:
+        return
+    status = "已通过" if other["status"] == "approved" else "待审核"
+    until = _local(other["ended_at"]) if other["ended_at"] is not None else "（仍在场内）"
+    when = f"活动 {other['activity']}，{_local(other['started_at'])} 至 {until}"
+    raise Conflict(
+        f"该志愿者{status}的服务记录 #{other['id']}（{when}）与这段时间重叠；"
+        "同一志愿者的服务时间不能重复计算，请先更正或驳回那条记录",
+        code="overlapping_record",
+        extra={"overlaps": other["id"]},
+    )
+
+
 async def create_manual(caller: Caller, data: ManualRecordIn) -> RecordOut:
-    """Enter service hours by hand (pending until approved); never replaces a scan-derived record."""
+    """Enter service hours by hand (pending until approved); never replaces a scan-derived record.
+
+    The stint must lie on the activity's days and may not overlap another live (pending or approved)
+    record of the volunteer, except the same day's check-in record of this activity, which it corrects.
+    """
     activity = await activity_for_write(caller, data.activity_id)
     await require_volunteer_in_scope(caller, data.volunteer_id)
     if data.started_at.tzinfo is None or data.ended_at.tzinfo is None:
         raise Invalid("时间需要带时区，例如 2026-03-05T09:00:00+08:00", field="started_at", code="naive_datetime")
-    if data.ended_at <= data.started_at:
-        raise Invalid("结束时间必须晚于开始时间", field="ended_at", code="ends_before_start")
-    if data.started_at > clock.now():
-        raise Invalid("不能补录未来的服务时间", field="started_at", code="in_future")
+    check_manual_times(activity, data.started_at, data.ended_at)
     if activity["status"] == "cancelled":
         raise Conflict("活动已取消，不能补录", code="activity_cancelled")
     async with db.engine().transaction():
+        await _hold_volunteer_time(data.volunteer_id)
+        async with db.connection() as conn:
+            corrected = await conn.fetchval(
+                "SELECT id FROM service_record"
+                " WHERE volunteer = $1 AND activity = $2 AND service_date = $3 AND source = 'checkin'",
+                data.volunteer_id,
+                data.activity_id,
+                local_day(data.started_at),
+            )
+        await _refuse_overlap(
+            data.volunteer_id,
+            data.started_at,
+            data.ended_at,
+            leaving_out=[corrected] if corrected is not None else [],
+            pending_too=True,
+        )
         try:
             row = await db.fetchrow(
                 "checkin/insert_manual_record",
@@ -106,30 +199,44 @@ async def create_manual(caller: Caller, data: ManualRecordIn) -> RecordOut:
 
 
 async def approve(caller: Caller, record_id: int) -> RecordOut:
-    """Approve a pending record; an approved correction rejects the record it corrects."""
+    """Approve a pending record; an approved correction rejects the record it corrects.
+
+    Refused (409) when the record shares time with another approved record of the same volunteer;
+    decisions on one volunteer take turns, and the database's exclusion constraint backs the check.
+    """
     row = await _record(caller, record_id)
     caller.require_write(row["area_path"], "服务记录")
-    if row["status"] != "pending":
-        raise Conflict(f"只有待审核的记录可以通过（当前：{row['status']}）", code="invalid_transition")
-    if row["inside_since"] is not None:
-        raise Conflict("志愿者仍在场内，请先签退或关闭活动", code="still_inside")
-    before = _out(row)
     async with db.engine().transaction():
+        await _hold_volunteer_time(row["volunteer_id"])
+        row = await _record(caller, record_id)  # as it stands now that no other decision on this volunteer runs
+        if row["status"] != "pending":
+            raise Conflict(f"只有待审核的记录可以通过（当前：{row['status']}）", code="invalid_transition")
+        if row["inside_since"] is not None:
+            raise Conflict("志愿者仍在场内，请先签退或关闭活动", code="still_inside")
+        corrected = await _record(caller, row["corrects"]) if row["corrects"] is not None else None
+        replaced = [corrected["id"]] if corrected is not None else []
+        await _refuse_overlap(
+            row["volunteer_id"],
+            row["started_at"],
+            row["ended_at"],
+            leaving_out=[record_id, *replaced],
+            pending_too=False,
+        )
+        before = _out(row)
+        # the corrected record gives way first, so the two never stand approved side by side
+        if corrected is not None and corrected["status"] != "rejected":
+            reason = f"由补录记录 #{record_id} 更正"
+            await _decide(corrected["id"], "rejected", caller, reason)
+            await audit.record(
+                caller,
+                "reject",
+                "service_record",
+                corrected["id"],
+                area_id=row["area_id"],
+                before=_out(corrected),
+                after=await get_record(caller, corrected["id"]),
+            )
         await _decide(record_id, "approved", caller, None)
-        if row["corrects"] is not None:
-            corrected = await _record(caller, row["corrects"])
-            if corrected["status"] != "rejected":
-                reason = f"由补录记录 #{record_id} 更正"
-                await _decide(corrected["id"], "rejected", caller, reason)
-                await audit.record(
-                    caller,
-                    "reject",
-                    "service_record",
-                    corrected["id"],
-                    area_id=row["area_id"],
-                    before=_out(corrected),
-                    after=await get_record(caller, corrected["id"]),
-                )
         after = await get_record(caller, record_id)
         await audit.record(
             caller, "approve", "service_record", record_id, area_id=row["area_id"], before=before, after=after

@@ -15,7 +15,7 @@ from volunteers.areas import service as areas
 from volunteers.areas.tables import Area
 from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, register_constraint
-from volunteers.fields import like_literal, required_text, today
+from volunteers.fields import check_day, like_literal, required_text, today
 from volunteers.people.tables import Volunteer
 from volunteers.teams.schemas import (
     LeaveIn,
@@ -69,11 +69,6 @@ def clean_categories(values: list[str]) -> list[str]:
     """Trimmed, non-blank, each once, in the order given."""
     cleaned = [required_text(v, "categories", "服务类别") for v in values]
     return list(dict.fromkeys(cleaned))
-
-
-def refuse_future_date(value: date | None, field: str, label: str) -> None:
-    if value is not None and value > today():
-        raise Invalid(f"{label}（{value}）不能晚于今天（{today()}）", field=field, code="date_in_future")
 
 
 # --- teams ---------------------------------------------------------------------------------------
@@ -138,7 +133,8 @@ async def create_team(caller: Caller, data: TeamIn) -> TeamOut:
     name = required_text(data.name, "name", "服务队名称")
     sponsor = required_text(data.sponsor, "sponsor", "发起单位")
     categories = clean_categories(data.categories)
-    refuse_future_date(data.founded_on, "founded_on", "成立日期")
+    if data.founded_on is not None:
+        check_day(data.founded_on, "founded_on", "成立日期")
     area = await areas.area_for_write(caller, data.area_code)
     await _refuse_duplicate_name(area["id"], name)
     async with Team._meta.db.transaction():
@@ -163,7 +159,8 @@ async def update_team(caller: Caller, team_id: int, data: TeamPatch) -> TeamOut:
     if data.sponsor is not UNSET:
         wanted["sponsor"] = required_text(data.sponsor, "sponsor", "发起单位")
     if data.founded_on is not UNSET:
-        refuse_future_date(data.founded_on, "founded_on", "成立日期")
+        if data.founded_on is not None:
+            check_day(data.founded_on, "founded_on", "成立日期")
         wanted["founded_on"] = data.founded_on
     if data.categories is not UNSET:
         wanted["categories"] = clean_categories(data.categories)
@@ -241,7 +238,7 @@ async def _open_membership(team_id: int, volunteer_id: int) -> MembershipOut:
 
 
 async def _check_joined_on(team: dict[str, Any], volunteer: dict[str, Any], joined_on: date) -> None:
-    refuse_future_date(joined_on, "joined_on", "加入日期")
+    check_day(joined_on, "joined_on", "加入日期")
     if joined_on < volunteer["registered_on"]:
         raise Invalid(
             f"加入日期（{joined_on}）不能早于该志愿者的注册日期（{volunteer['registered_on']}）",
@@ -304,7 +301,7 @@ async def remove_member(caller: Caller, team_id: int, volunteer_id: int, data: L
     team = await _team_for_write(caller, team_id)
     before = await _open_membership(team_id, volunteer_id)
     left_on = data.left_on or today()
-    refuse_future_date(left_on, "left_on", "退出日期")
+    check_day(left_on, "left_on", "退出日期")
     if left_on < before.joined_on:
         raise Invalid(
             f"退出日期（{left_on}）不能早于加入日期（{before.joined_on}）", field="left_on", code="left_before_joined"

@@ -14,8 +14,7 @@ from typing import Any
 import asyncpg
 
 from volunteers import db
-from volunteers.fields import today
-from volunteers.teams.service import refuse_future_date
+from volunteers.fields import check_day, today
 from volunteers.transfer import cells
 from volunteers.transfer.checks import RowCheck, volunteer_of, volunteers_named
 from volunteers.transfer.columns import MEMBERSHIPS
@@ -55,8 +54,9 @@ class MembershipImport(KindImport):
             return None
         team = self._team(row, name, area)
         joined_on = joined or today()
-        row.attempt(refuse_future_date, joined_on, "joined_on", "加入日期")
-        row.attempt(refuse_future_date, left_on, "left_on", "退出日期")
+        row.attempt(check_day, joined_on, "joined_on", "加入日期")
+        if left_on is not None:
+            row.attempt(check_day, left_on, "left_on", "退出日期")
         if left_on is not None and left_on < joined_on:
             row.error("left_on", "left_before_joined", f"退出日期（{left_on}）不能早于加入日期（{joined_on}）")
         if team is not None and team["founded_on"] is not None and joined_on < team["founded_on"]:

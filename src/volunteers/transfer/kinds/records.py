@@ -1,8 +1,11 @@
 """Importing historic service records (补录): source `manual`, pending, reason "导入：<file>".
 
 Upsert by volunteer + activity + day, as the API's live-manual-record index has it: a
-pending record is corrected, an approved one is never changed by an import. Hours follow
-the check-in rules (clipped to the activity, rounded down, capped) in the same SQL the API uses.
+pending record is corrected, an approved one is never changed by an import. Times follow the
+API's rule (checkin.records.check_manual_times: not before 1949, never in the future, on the
+activity's days); hours follow the check-in rules (clipped to the activity, rounded down,
+capped) in the same SQL the API uses. Overlaps with the volunteer's other records are settled
+when staff approve (an overlapping approval is refused).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Any
 
 import asyncpg
 
-from volunteers import clock, db
-from volunteers.fields import LOCAL_TZ
+from volunteers import db
+from volunteers.checkin.records import check_manual_times
+from volunteers.fields import LOCAL_TZ, local_day
 from volunteers.transfer import cells
 from volunteers.transfer.checks import RowCheck, volunteer_of, volunteers_named
 from volunteers.transfer.columns import SERVICE_RECORDS
@@ -30,10 +34,6 @@ class RecordRow:
     started_at: datetime
     ended_at: datetime
     service_date: date
-
-
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 class ServiceRecordImport(KindImport):
@@ -52,7 +52,7 @@ class ServiceRecordImport(KindImport):
         area = self.scope.area_of(row) if row.raw("area_name") is not None else None
         on = row.read("service_date", cells.day)
         started = row.read("started_at", cells.moment, on if isinstance(on, date) else None)
-        ended_on = on if isinstance(on, date) else _local_day(started) if isinstance(started, datetime) else None
+        ended_on = on if isinstance(on, date) else local_day(started) if isinstance(started, datetime) else None
         ended = row.read("ended_at", cells.moment, ended_on)
         hours = row.read("hours", cells.hours)
         if title is None:
@@ -65,7 +65,7 @@ class ServiceRecordImport(KindImport):
             row.error("started_at", "started_required", "填写了结束时间时，也要填写开始时间")
         if not row.ok:
             return None
-        activity = self._activity(row, title, area, on or (_local_day(started) if started else None))
+        activity = self._activity(row, title, area, on or (local_day(started) if started else None))
         if activity is None:
             return None
         if activity["status"] == "cancelled":
@@ -84,11 +84,8 @@ class ServiceRecordImport(KindImport):
                     "hours", "hours_exceed_activity", f"服务时长 {hours} 小时超出活动结束时间 {end:%Y-%m-%d %H:%M}"
                 )
         # the same refusals as POST /api/v1/service-records
-        if ended_at <= started_at:
-            row.error("ended_at", "ends_before_start", "结束时间必须晚于开始时间")
-        if started_at > clock.now():
-            row.error("started_at" if started else "service_date", "in_future", "不能补录未来的服务时间")
-        service_date = _local_day(started_at)
+        row.attempt(check_manual_times, activity, started_at, ended_at, default="service_date")
+        service_date = local_day(started_at)
         if on is not None and on != service_date:
             row.error("service_date", "date_mismatch", f"服务日期 {on} 与开始时间的日期 {service_date} 不一致")
         if not row.ok:
@@ -101,7 +98,7 @@ class ServiceRecordImport(KindImport):
         """The one activity of that title (in the row's area, if named) whose days include `on`."""
         named = [a for a in self.activities.get(title, []) if area is None or a["area_id"] == area["id"]]
         if on is not None:
-            named = [a for a in named if _local_day(a["starts_at"]) <= on <= _local_day(a["ends_at"])]
+            named = [a for a in named if local_day(a["starts_at"]) <= on <= local_day(a["ends_at"])]
         if len(named) == 1:
             return named[0]
         when = f"在 {on} " if on else ""

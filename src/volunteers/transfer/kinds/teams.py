@@ -9,9 +9,9 @@ from typing import Any
 import asyncpg
 
 from volunteers import db
-from volunteers.fields import required_text
+from volunteers.fields import check_day, required_text
 from volunteers.teams.schemas import TeamIn
-from volunteers.teams.service import clean_categories, refuse_future_date
+from volunteers.teams.service import clean_categories
 from volunteers.transfer import cells
 from volunteers.transfer.checks import FAILED, RowCheck, conform
 from volunteers.transfer.columns import TEAMS
@@ -52,7 +52,8 @@ class TeamImport(KindImport):
         sponsor = row.attempt(required_text, sponsor, "sponsor", "发起单位")
         if categories is not None:
             categories = row.attempt(clean_categories, categories)
-        row.attempt(refuse_future_date, founded_on, "founded_on", "成立日期")
+        if founded_on is not None:
+            row.attempt(check_day, founded_on, "founded_on", "成立日期")
         if FAILED in (name, sponsor, categories) or not row.ok:
             return None
         return TeamRow(row, name, area, sponsor, founded_on, categories)
