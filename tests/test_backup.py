@@ -131,7 +131,7 @@ async def populate(world: World) -> None:
     rejected = await world.post("staff_s1", f"/api/v1/service-records/{reject}/reject", {"reason": "未到岗"})
     assert rejected.status_code == 200, rejected.text
     snapshot = await world.post(
-        "official_d1",
+        "root",
         "/api/v1/stats/snapshots",
         {"title": "备份前统计", "area": "D1", "as_of": now.date().isoformat(), "breakdown": True},
     )

@@ -123,7 +123,11 @@ MIGRATION_ONLY: dict[str, set[str]] = {
     # Piccolo's own log of applied migrations
     "table": {"migration"},
     "column": {f"migration.{c}" for c in ("id", "name", "app_name", "ran_on")},
-    "constraint": {"migration.migration_pkey"},
+    "constraint": {
+        "migration.migration_pkey",
+        # sql/checkin/record_overlap.sql: one volunteer's approved time never overlaps itself
+        "service_record.service_record_no_overlap",
+    },
     "index": {
         "migration.migration_pkey",
         # sql/checkin/schema.sql: partial unique indexes (one live code, one scan per nonce, one record a day)
@@ -132,6 +136,7 @@ MIGRATION_ONLY: dict[str, set[str]] = {
         "service_record.service_record_checkin_unique",
         "service_record.service_record_manual_unique",
         "service_record.service_record_inside",
+        "service_record.service_record_no_overlap",
         # teams migration: at most one open membership per volunteer and team
         "membership.membership_open_unique",
         # sql/stats/triggers.sql: subtree lookups and the day tables' covering indexes
@@ -151,6 +156,8 @@ MIGRATION_ONLY: dict[str, set[str]] = {
         "checkin_clipped_seconds",
         "checkin_minutes",
         "checkin_scan",
+        # sql/checkin/record_overlap.sql: an automatic approval that would overlap stays pending
+        "service_record_hold_overlap",
         # sql/stats/triggers.sql and sql/stats/functions.sql: dirty marking and the refresh
         "stats_mark_records",
         "stats_mark_volunteers",
@@ -159,9 +166,12 @@ MIGRATION_ONLY: dict[str, set[str]] = {
         "stats_mark_all",
     },
     "trigger": {
-        f"{table}.stats_{noun}_{verb}"
-        for table, noun in (("service_record", "records"), ("volunteer", "volunteers"))
-        for verb in ("inserted", "updated", "deleted")
+        "service_record.service_record_hold_overlap",
+        *(
+            f"{table}.stats_{noun}_{verb}"
+            for table, noun in (("service_record", "records"), ("volunteer", "volunteers"))
+            for verb in ("inserted", "updated", "deleted")
+        ),
     },
 }
 

@@ -429,7 +429,8 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/areas/{code:str}": read(url(API + "/areas/{a.area}"), above=True),
     "PATCH /api/v1/areas/{code:str}": write(rename_area, above=True),
     "GET /api/v1/areas/{code:str}/children": read(url(API + "/areas/{a.area}/children"), above=True),
-    "PUT /api/v1/areas/{code:str}/population/{year:int}": write(population, above=True),
+    # population belongs to the admins of the area above (staff: admin_only; an admin's own area: 403 too)
+    "PUT /api/v1/areas/{code:str}/population/{year:int}": Entry(ADMIN_WRITE, population, outside=HIDDEN, above=True),
     "GET /api/v1/areas/{code:str}/population": read(url(API + "/areas/{a.area}/population"), above=True),
     # volunteers
     "GET /api/v1/volunteers": lists(f"{API}/volunteers"),
@@ -621,6 +622,8 @@ def body_rows(response: httpx.Response) -> int | None:
 
 # Every volunteer of the scene has a 139… phone: officials see them masked (139****0001), never whole.
 WHOLE_PHONE = re.compile(r"(?<![0-9])139[0-9]{8}(?![0-9])")
+# No answer shows any digit of an ID number, not even masked: beside a birth date it would narrow the number.
+MASKED_ID = re.compile(r"[0-9]{6}\*+[0-9]{3}[0-9X]")
 
 
 def judge(response: httpx.Response, wanted: Want, who: str, scene: Scene) -> list[str]:
@@ -642,6 +645,11 @@ def judge(response: httpx.Response, wanted: Want, who: str, scene: Scene) -> lis
     shown = [number for number in scene.id_numbers if number in text]
     if shown:
         problems.append(f"shows whole ID numbers {shown}")
+    if MASKED_ID.search(text):
+        problems.append(f"shows ID digits: {MASKED_ID.search(text)}")
+    births = {f"{n[6:10]}-{n[10:12]}-{n[12:14]}" for n in scene.id_numbers}
+    if ROLE_OF[who] == "official" and [born for born in births if born in text]:
+        problems.append(f"shows an official a birth date of {sorted(b for b in births if b in text)}")
     if ROLE_OF[who] == "official" and WHOLE_PHONE.search(text):
         problems.append(f"shows an official a whole phone number: {WHOLE_PHONE.search(text)}")
     return problems
@@ -792,10 +800,10 @@ async def test_a_street_admin_cannot_see_or_change_the_system_admin(scene: Scene
     [
         # a volunteer of C21 put into a team of C11
         ("memberships", [["服务队", "手机号"], ["{team}", "{away_phone}"]]),
-        # hours for a volunteer of C21 at an activity of C11
+        # hours for a volunteer of C21 at an activity of C11 (0.1 h from its start: over, as records must be)
         (
             "service-records",
-            [["活动名称", "手机号", "服务日期", "服务时长"], ["{activity}", "{away_phone}", "{today}", "1"]],
+            [["活动名称", "手机号", "服务日期", "服务时长"], ["{activity}", "{away_phone}", "{today}", "0.1"]],
         ),
         # an activity of C11 at a venue of C21
         (
