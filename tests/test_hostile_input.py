@@ -146,3 +146,12 @@ async def test_invisible_or_direction_changing_names_are_refused(
         assert response.status_code == 422, response.text
         assert response.json()["field"] == "name"
     assert (await world.get("staff_c11", url)).json()["total"] == 0
+
+
+async def test_an_unterminated_string_of_escaped_quotes_is_scanned_in_one_pass(world: World) -> None:
+    # Re-trying the string match from every later quote made this body take about an hour to scan.
+    headers = {**await world.login("staff_s1"), "content-type": "application/json"}
+    body = b'{"name": "' + b'\\"' * 500_000
+    response = await world.http.post("/api/v1/areas", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_request"

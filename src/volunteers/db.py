@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 from collections.abc import AsyncIterator
+from enum import IntEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,17 @@ from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 os.environ.setdefault("PICCOLO_CONF", "volunteers.piccolo_conf")
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+
+class LockClass(IntEnum):
+    """The first key of every two-key transaction-level advisory lock (`pg_advisory_xact_lock(class, key)`),
+    so that locks taken for different purposes never wait on each other by sharing a number."""
+
+    LOGIN_USERNAME = 1  # auth/throttle.py: attempts at one username
+    LOGIN_ADDRESS = 2  # auth/throttle.py: attempts from one address
+    STATS_REFRESH = 3  # sql/stats/functions.sql: refreshers take turns (key 0)
+    ID_LOOKUPS = 4  # people/search.py: one staff user's exact look-ups
+    VOLUNTEER_TIME = 5  # checkin/records.py: one volunteer's service time (overlaps)
 
 
 class Transaction(PostgresTransaction):

@@ -20,8 +20,10 @@ from volunteers.errors import DomainError
 
 MAX_DEPTH = 32
 
-# A JSON string, escapes included: brackets inside strings do not nest anything.
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A JSON string, escapes included: brackets inside strings do not nest anything. An unterminated string
+# runs to the end of the body, so no match is ever tried again from a later quote (which made the
+# scan quadratic: a megabyte of `\"` would have held the event loop for an hour).
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.?)*(?:"|\Z)', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _OPENING = frozenset(b"[{")
 # Bodies that are parsed as forms or files, never as JSON.

@@ -67,10 +67,10 @@ class ScanLimits:
     """The budgets of public scans, so that no one party can hold up check-in for others.
 
     - Refusals per client address: an address whose scans keep being refused (junk phones, made-up codes)
-      is held back, but only for what it sends itself; a phone that is a known volunteer's still passes
-      from there (a venue's shared network), and other addresses are not affected at all. There is no
-      budget per code that everyone shares: that is what let 41 addresses close check-in for everyone.
-    - Attempts per (code, phone): one phone cannot be hammered in and out, whoever sends it.
+      is held back, but only for what it sends itself; other addresses are not affected at all. There is
+      no budget per code that everyone shares: that is what let 41 addresses close check-in for everyone.
+    - Attempts per (code, phone, address): one phone cannot be hammered in and out from one place, and
+      someone hammering it elsewhere cannot keep its owner out.
     """
 
     def __init__(self, refusals_per_client: int, per_phone: int, period: float = 60.0) -> None:
@@ -85,6 +85,6 @@ class ScanLimits:
         """Count one refused scan (or one registration) against the address."""
         self.clients.count(client)
 
-    def allow_phone(self, code: str, phone: str) -> bool:
-        """Count one attempt for the phone at this code; False when it is over its budget."""
-        return self.phones.allow(f"{code}\x00{phone}")
+    def allow_phone(self, code: str, phone: str, client: str) -> bool:
+        """Count one attempt for the phone at this code from this address; False when it is over its budget."""
+        return self.phones.allow(f"{code}\x00{phone}\x00{client}")

@@ -193,19 +193,37 @@ async def test_reimporting_changes_nothing_then_updates_by_phone(world: World) -
     first = await upload(world, "staff_c11", "volunteers", xlsx(rows))
     assert first.json()["created"] == 2
     before = await volunteers(world)
-    again = (await upload(world, "staff_c11", "volunteers", xlsx(rows))).json()
+    without_ids = [row[:2] for row in rows]
+    again = (await upload(world, "staff_c11", "volunteers", xlsx(without_ids))).json()
     assert (again["created"], again["updated"], again["unchanged"], again["written"]) == (0, 0, 2, 0)
     assert await volunteers(world) == before
     assert len(await audit_entries()) == 1  # an import that changes nothing leaves no entry
+    # a full ID number for a volunteer who has one is written again, never reported "unchanged"
+    same = (await upload(world, "staff_c11", "volunteers", xlsx(rows))).json()
+    assert (same["created"], same["updated"], same["unchanged"]) == (0, 1, 1)
+    assert await volunteers(world) == before
     rows[2][0] = "李四四"
     changed = (await upload(world, "staff_c11", "volunteers", xlsx(rows))).json()
-    assert (changed["created"], changed["updated"], changed["unchanged"]) == (0, 1, 1)
+    assert (changed["created"], changed["updated"], changed["unchanged"]) == (0, 2, 0)
     after = await volunteers(world)
     assert after["13800138001"]["name"] == "李四四"
     assert after["13800138001"]["volunteer_no"] == before["13800138001"]["volunteer_no"]
     entries = await audit_entries()
-    assert len(entries) == 2
-    assert '"updated": 1' in entries[-1]["after"] and '"file": "名单.xlsx"' in entries[-1]["after"]
+    assert len(entries) == 3
+    assert '"updated": 2' in entries[-1]["after"] and '"file": "名单.xlsx"' in entries[-1]["after"]
+
+
+async def test_a_dry_run_does_not_tell_whether_a_guessed_id_number_is_on_file(world: World) -> None:
+    number = make_id_number()
+    await register(world, phone="13800138000", id_number=number)
+    guess = make_id_number(n=377)
+    assert guess != number
+    reports = []
+    for candidate in (number, guess):
+        rows = [["姓名", "手机号", "身份证号"], ["张三", "13800138000", candidate]]
+        report = (await upload(world, "staff_c11", "volunteers", xlsx(rows), dry_run=True)).json()
+        reports.append({k: report[k] for k in ("created", "updated", "unchanged", "errors")})
+    assert reports[0] == reports[1] == {"created": 0, "updated": 1, "unchanged": 0, "errors": []}
 
 
 async def test_rows_that_clash_with_stored_volunteers(world: World) -> None:
@@ -422,11 +440,11 @@ async def test_id_numbers_a_report_finds_on_file_are_lookups_but_a_volunteers_ow
     dry = (await upload(world, "staff_c11", "volunteers", xlsx(rows), dry_run=True, partial=True)).json()
     codes = {row: [c for _, _, c in errors] for row, errors in errors_by_row(dry).items()}
     assert codes == {3: ["duplicate_id_number"], 4: ["duplicate_id_number"]}
-    assert (dry["created"], dry["unchanged"], dry["written"]) == (1, 1, 0)
+    assert (dry["created"], dry["updated"], dry["written"]) == (1, 1, 0)  # own number: rewritten, not "unchanged"
     assert sorted(await id_lookups()) == sorted([id_number_hash(first), id_number_hash(second)])
     # a real import is charged the same, before it commits …
     real = (await upload(world, "staff_c11", "volunteers", xlsx(rows), partial=True)).json()
-    assert (real["created"], real["unchanged"], real["written"]) == (1, 1, 1)
+    assert (real["created"], real["updated"], real["written"]) == (1, 1, 2)
     assert len(await id_lookups()) == 4
     # … so past the budget it writes nothing at all
     monkeypatch.setattr(search, "LOOKUPS_PER_HOUR", 5)

@@ -42,8 +42,8 @@ ACCOUNT_WINDOW_SECONDS = 60 * 60
 SLOW_DOWN_SECONDS = 60
 KNOWN_FOR_SECONDS = 30 * 24 * 60 * 60
 
-# Advisory lock classes (two-key form): 1 usernames, 2 addresses, always taken in that order.
-_USERNAME_LOCKS, _ADDRESS_LOCKS = 1, 2
+# Advisory locks (db.LockClass) of the username, then of the address: always taken in that order.
+_USERNAME_LOCKS, _ADDRESS_LOCKS = db.LockClass.LOGIN_USERNAME, db.LockClass.LOGIN_ADDRESS
 
 # Each refusal says how long to wait, and what still works, in the words a staff member reads.
 REFUSALS = {

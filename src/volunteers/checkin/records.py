@@ -22,10 +22,9 @@ register_constraint(
     None,
     "该志愿者在这段时间已有审核通过的服务记录，时间不能重叠",
 )
-# Transaction-level advisory lock class for one volunteer's service time (1 and 2: login throttling,
-# 3: the statistics refresh): decisions and entries for one volunteer take turns, so two at once
+# Decisions and entries for one volunteer take turns under this advisory lock, so two at once
 # cannot both pass the overlap check.
-_VOLUNTEER_TIME = 4
+_VOLUNTEER_TIME = db.LockClass.VOLUNTEER_TIME
 
 
 def _out(row: Any) -> RecordOut:

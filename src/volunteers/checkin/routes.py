@@ -39,23 +39,16 @@ def client_of(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def check_limits(
-    request: Request[Any, Any, Any], code: str, action: str, phone: str, *, registration: bool = False
-) -> None:
+async def check_limits(request: Request[Any, Any, Any], code: str, action: str, phone: str) -> None:
     """Refuse a scan over its budgets (limits.ScanLimits); what is refused here is tallied, not logged row by row.
 
-    An address that has spent its refusals still lets a known volunteer's phone through (a crowd behind one
-    venue network), except to register: a registration answers alike for known and unknown phones, and so
-    must its refusal.
+    A spent address is refused whatever phone it sends: letting known volunteers' phones through would tell
+    anyone at that address, one try at a time and for free, which numbers are registered.
     """
     limits: ScanLimits = request.app.state.scan_limits
     client = address_key(client_of(request))
-    over = limits.client_spent(client) and not await service.passes_over_limit(
-        code, phone, client, known_volunteers_pass=not registration
-    )
-    if not over and not limits.allow_phone(code, phone):
-        over = not await service.passes_over_limit(code, phone, client, known_volunteers_pass=False)
-    if over:
+    if limits.client_spent(client) or not limits.allow_phone(code, phone, client):
+        await service.tally_rate_limited(code, client)
         raise service.ScanRefused({"result": "rate_limited", "action": action})
 
 
@@ -75,7 +68,7 @@ async def public_registration(request: Request[Any, Any, Any], code: str, data: 
     caller's address whatever its outcome, since it may add a volunteer."""
     phone = normalise_phone(data.phone)
     try:
-        await check_limits(request, code, "in", phone, registration=True)
+        await check_limits(request, code, "in", phone)
         return await register_and_check_in(code, data, client_of(request))
     finally:
         request.app.state.scan_limits.charge_client(address_key(client_of(request)))

@@ -238,14 +238,10 @@ async def record_staff_scan(
     )
 
 
-async def passes_over_limit(code: str, phone: str, client: str, *, known_volunteers_pass: bool) -> bool:
-    """A scan over a rate limit: True when it may go ahead all the same (the phone is an active volunteer's and
-    `known_volunteers_pass`); otherwise it is counted in scan_refusal_tally (no row of its own) and False."""
+async def tally_rate_limited(code: str, client: str) -> None:
+    """Count a scan refused by a rate limit in scan_refusal_tally (one row per code, address and minute)."""
     async with db.connection() as conn:
-        passes: bool = await conn.fetchval(
-            db.sql("checkin/rate_limited"), code, phone, client[:64], clock.now(), known_volunteers_pass
-        )
-    return passes
+        await conn.execute(db.sql("checkin/rate_limited"), code, client[:64], clock.now())
 
 
 async def attendance(caller: Caller, activity_id: int) -> AttendanceOut:

@@ -6,7 +6,8 @@ the birth date and gender, so what hides the number from them is area × sequenc
 candidates. Every ID character shown would divide that (the last four alone leave the area codes, a few
 hundred plausible ones), so no answer carries any character of it: only `has_id_number`.
 
-Officials (statistics) see neither whole phones nor birth dates: an age band instead, computed as of today.
+Officials (statistics) see neither whole phones nor birth dates: an age band instead, computed as of
+1 January of this year (so it never moves on a birthday).
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ OLDEST_BAND = "60岁及以上"
 
 
 def age_band(birth_date: date | None, on: date | None = None) -> str | None:
-    """The age band of someone born on `birth_date`, as of `on` (default today); None without a birth date."""
+    """The age band of someone born on `birth_date`, as of `on`; None without a birth date.
+
+    By default as of 1 January of this year, not today: a band that changed on the birthday would tell
+    someone who looks every day the exact birth date."""
     if birth_date is None:
         return None
-    age = age_on(birth_date, on or today())
+    age = age_on(birth_date, on or date(today().year, 1, 1))
     return next((label for below, label in AGE_BANDS if age < below), OLDEST_BAND)
 
 

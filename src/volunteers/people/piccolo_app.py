@@ -10,5 +10,5 @@ APP_CONFIG = AppConfig(
     app_name="people",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "migrations"),
     table_classes=[Volunteer],
-    migration_dependencies=["volunteers.areas.piccolo_app"],
+    migration_dependencies=["volunteers.areas.piccolo_app", "volunteers.audit.piccolo_app"],
 )

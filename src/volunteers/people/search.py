@@ -25,7 +25,7 @@ from typing import Literal, TypeVar
 from piccolo.columns.combination import WhereRaw
 from piccolo.custom_types import Combinable
 
-from volunteers import audit
+from volunteers import audit, db
 from volunteers.audit.tables import AuditEntry
 from volunteers.auth.access import Caller
 from volunteers.errors import Invalid, TooManyAttempts
@@ -36,8 +36,7 @@ from volunteers.people.tables import Volunteer
 
 LOOKUPS_PER_HOUR = 20
 _LOOKUP_ACTIONS = ["lookup_id_number", "lookup_phone"]
-# Transaction-level advisory lock class for one caller's lookups (1, 2: login throttling; 3: statistics).
-_LOOKUP_LOCK_CLASS = 4
+_LOOKUP_LOCK_CLASS = db.LockClass.ID_LOOKUPS  # one caller's look-ups take turns
 _SEPARATORS = re.compile(r"[\s-]")
 _T = TypeVar("_T")
 

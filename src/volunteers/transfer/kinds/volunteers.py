@@ -190,7 +190,10 @@ class VolunteerImport(KindImport):
             if settled is None:
                 continue
             values = _values(c, settled, target["registered_on"], target)
-            if _same(values, target):
+            # A full ID number for a volunteer who has one on file is always written (the same one is written
+            # again): "unchanged" would confirm a guessed number, one dry-run row at a time.
+            rewrites_id_number = c.id_hash is not None and target["id_number_hash"] is not None
+            if _same(values, target) and not rewrites_id_number:
                 plan.unchanged += 1
             elif c.row.attempt(refuse_if_withdrawn, target, default="name") is not FAILED:
                 plan.updates.append((target["id"], *values))
