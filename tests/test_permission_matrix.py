@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -36,7 +36,7 @@ import pytest
 from tests.conftest import AREAS, PASSWORD, World
 from tests.matrix_world import ABOVE, AREA_OF, LEAK_MARKS, NAME_MARK, ROLE_OF, ROLES, Scene, fingerprint
 from volunteers.app import create_app
-from volunteers.fields import today
+from volunteers.fields import local_day, today
 
 # ---- what an entry says ------------------------------------------------------------------------
 
@@ -803,7 +803,7 @@ async def test_a_street_admin_cannot_see_or_change_the_system_admin(scene: Scene
         # hours for a volunteer of C21 at an activity of C11 (0.1 h from its start: over, as records must be)
         (
             "service-records",
-            [["活动名称", "手机号", "服务日期", "服务时长"], ["{activity}", "{away_phone}", "{today}", "0.1"]],
+            [["活动名称", "手机号", "服务日期", "服务时长"], ["{activity}", "{away_phone}", "{activity_day}", "0.1"]],
         ),
         # an activity of C11 at a venue of C21
         (
@@ -823,9 +823,12 @@ async def test_import_rows_naming_things_outside_the_callers_subtree_write_nothi
 ) -> None:
     """Rows are ids in bodies too: staff of C11 importing into C11, each row pointing into C21."""
     home, away = scene.places["C11"], scene.places["C21"]
+    activity = await scene.root("GET", f"{API}/activities/{home.activity}")
     names = {
         "team": (await scene.root("GET", f"{API}/teams/{home.team}"))["name"],
-        "activity": (await scene.root("GET", f"{API}/activities/{home.activity}"))["title"],
+        "activity": activity["title"],
+        # the day it started (just before midnight it started yesterday): a row of hours on that day
+        "activity_day": str(local_day(datetime.fromisoformat(activity["starts_at"]))),
         "away_venue": (await scene.root("GET", f"{API}/venues/{away.venue}"))["name"],
         "away_phone": scene.phones["C21"][0],
         "today": str(today()),

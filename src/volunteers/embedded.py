@@ -92,7 +92,7 @@ class Supervisor:
                 log.warning("embedded PostgreSQL did not start yet (%s); trying again", type(exc).__name__)
                 continue
             self.restarts += 1
-            log.warning("embedded PostgreSQL restarted after %.1f s down", time.monotonic() - down_since)
+            log.warning("embedded PostgreSQL restarted, %.1f s after it was found down", time.monotonic() - down_since)
             down_since = None
 
     def running(self) -> bool:
