@@ -165,3 +165,11 @@ async def world(client: httpx.AsyncClient) -> World:
     for username, role, area in USERS:
         await create_user(None, UserIn(username=username, password=PASSWORD, role=role, area_code=area))
     return here
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: VOLUNTEERS_SCREENSHOTS if set (to look at them), else the test's own folder."""
+    folder = Path(os.environ.get("VOLUNTEERS_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

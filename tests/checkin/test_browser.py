@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -35,14 +34,6 @@ async def shows_nobody(page: Page, *secrets: str) -> None:
 async def fits(page: Page) -> None:
     """Nothing wider than the screen (no sideways scrolling on a phone)."""
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where screenshots go: VOLUNTEERS_SCREENSHOTS if set (to look at them), else the test's own folder."""
-    folder = Path(os.environ.get("VOLUNTEERS_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
