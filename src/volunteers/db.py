@@ -8,6 +8,8 @@ import os
 from collections.abc import AsyncIterator
 from enum import IntEnum
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,10 @@ from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 os.environ.setdefault("PICCOLO_CONF", "volunteers.piccolo_conf")
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+# The SQL files: inside the installed package (the wheel maps the top-level sql/ to volunteers/sql),
+# else beside src/ in a checkout (an editable install points into the source tree).
+_PACKAGED_SQL = resources.files("volunteers") / "sql"
+SQL_DIR: Traversable = _PACKAGED_SQL if _PACKAGED_SQL.is_dir() else Path(__file__).resolve().parents[2] / "sql"
 
 
 class LockClass(IntEnum):
@@ -134,7 +139,7 @@ async def close_pool() -> None:
 @cache
 def sql(name: str) -> str:
     """The text of `sql/{name}.sql`."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return SQL_DIR.joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
 @contextlib.asynccontextmanager
