@@ -35,6 +35,18 @@ BOUND = 10.0  # seconds: no answer may take longer, database down or not
 CODE = "crashcode2345678"
 
 
+def stop_group(process: subprocess.Popen[bytes], wait: float = 30) -> None:
+    """SIGTERM a process started with `start_new_session` and its children; SIGKILL them if they linger."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -90,11 +102,7 @@ class AppServer:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+            stop_group(self.process, wait=10)
 
 
 @contextlib.contextmanager

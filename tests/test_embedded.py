@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.test_crash_safety import free_port
+from tests.test_crash_safety import free_port, stop_group
 
 VOLUNTEERS = Path(sys.executable).with_name("volunteers")
 
@@ -81,13 +81,7 @@ def test_serve_restarts_a_dead_embedded_postgres(tmp_path: Path) -> None:
         text = logged(log, "embedded PostgreSQL restarted, ", seconds=15)
         assert "embedded PostgreSQL in" in text and "is not running; restarting it" in text, text[-3000:]
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
         # `serve` stops the server it started on the way out; a pid left behind would be a stray server
         with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
             os.kill(postmaster_pid(data_dir / "pg"), signal.SIGKILL)

@@ -6,7 +6,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.test_crash_safety import free_port
+from tests.test_crash_safety import free_port, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,11 +86,6 @@ def test_the_wheel_installed_elsewhere_migrates_serves_and_answers(tmp_path: Pat
             assert figures.status_code == 200, figures.text
             assert figures.json()["figures"]["registered"]["value"] == 0
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop_group(server)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
