@@ -63,7 +63,6 @@ class Supervisor:
     def __init__(self, data_dir: Path, every: float = CHECK_EVERY_SECONDS) -> None:
         self.pgdata = (data_dir / "pg").resolve()
         self.every = every
-        self.restarts = 0
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedded-postgres-supervisor", daemon=True)
 
@@ -91,7 +90,6 @@ class Supervisor:
             except Exception as exc:  # retried at the next check; the reason is logged
                 log.warning("embedded PostgreSQL did not start yet (%s); trying again", type(exc).__name__)
                 continue
-            self.restarts += 1
             log.warning("embedded PostgreSQL restarted, %.1f s after it was found down", time.monotonic() - down_since)
             down_since = None
 

@@ -7,23 +7,15 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
 
 
 class RateLimiter:
     """At most `limit` events per key in any `period` seconds; memory bounded by `max_keys`."""
 
-    def __init__(
-        self,
-        limit: int,
-        period: float = 60.0,
-        max_keys: int = 100_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, limit: int, period: float = 60.0, max_keys: int = 100_000) -> None:
         self.limit = limit
         self.period = period
         self.max_keys = max_keys
-        self.clock = clock
         self._events: dict[str, deque[float]] = {}
 
     def spent(self, key: str) -> bool:
@@ -31,12 +23,12 @@ class RateLimiter:
         events = self._events.get(key)
         if not events:
             return False
-        self._expire(events, self.clock())
+        self._expire(events, time.monotonic())
         return len(events) >= self.limit
 
     def count(self, key: str) -> None:
         """Count one event for `key` (nothing past the limit: a key that keeps trying recovers on time)."""
-        now = self.clock()
+        now = time.monotonic()
         events = self._events.get(key)
         if events is None:
             if len(self._events) >= self.max_keys:

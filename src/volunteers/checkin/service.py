@@ -20,7 +20,7 @@ from volunteers.checkin.schemas import (
     StaffScanOut,
 )
 from volunteers.errors import Conflict, DomainError, Invalid, NotFound
-from volunteers.people.identity import mask_phone
+from volunteers.people.disclosure import phone_for
 from volunteers.settings import get_settings
 
 # No look-alikes (0/o, 1/l/i): codes are sometimes typed from a printed poster.
@@ -254,7 +254,7 @@ async def attendance(caller: Caller, activity_id: int) -> AttendanceOut:
             volunteer_id=r["volunteer_id"],
             volunteer_no=r["volunteer_no"],
             name=r["name"],
-            phone=r["phone"] if caller.sees_whole_phone(r["volunteer_path"]) else mask_phone(r["phone"]),
+            phone=phone_for(caller, r["phone"], r["volunteer_path"]),
             checked_in_at=r["checked_in_at"],
             checked_out_at=r["checked_out_at"],
             inside=r["inside"],

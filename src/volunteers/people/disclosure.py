@@ -47,20 +47,26 @@ def sees_personal_details(caller: Caller | None, area_path: str | None) -> bool:
     return caller is None or caller.sees_whole_phone(area_path)
 
 
+def phone_for(caller: Caller | None, phone: str, area_path: str | None) -> str:
+    """A phone of someone living at `area_path`, whole or masked (`138****8000`) as `caller` may see it."""
+    return phone if sees_personal_details(caller, area_path) else mask_phone(phone)
+
+
 def volunteer_view(row: dict[str, Any], caller: Caller | None) -> VolunteerOut:
     """The volunteer in `row` (as `people.service` selects it) as `caller` may see them."""
     personal = sees_personal_details(caller, row["area_path"])
-    show = str if personal else mask_phone
     guardian = None
     if row["guardian_name"] is not None:
         guardian = GuardianOut(
-            name=row["guardian_name"], phone=show(row["guardian_phone"]), consent_on=row["guardian_consent_on"]
+            name=row["guardian_name"],
+            phone=phone_for(caller, row["guardian_phone"], row["area_path"]),
+            consent_on=row["guardian_consent_on"],
         )
     return VolunteerOut(
         id=row["id"],
         volunteer_no=row["volunteer_no"],
         name=row["name"],
-        phone=show(row["phone"]),
+        phone=phone_for(caller, row["phone"], row["area_path"]),
         has_id_number=row["id_number_hash"] is not None,
         gender=row["gender"],
         birth_date=row["birth_date"] if personal else None,

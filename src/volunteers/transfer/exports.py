@@ -21,7 +21,7 @@ from volunteers.areas.tables import Area
 from volunteers.auth.access import Caller
 from volunteers.errors import Invalid
 from volunteers.fields import today
-from volunteers.people.identity import mask_phone
+from volunteers.people.disclosure import phone_for
 from volunteers.people.service import list_volunteers
 from volunteers.stats.catalogue import SOURCE_NAMES
 from volunteers.teams.service import list_teams
@@ -64,11 +64,6 @@ def _refuse_if_too_many(total: int) -> None:
 async def _area_names(caller: Caller) -> dict[str, str]:
     rows = await Area.select(Area.code, Area.name).where(Area.path.like(caller.scope_prefix))
     return {r["code"]: r["name"] for r in rows}
-
-
-def _phone_for(caller: Caller, phone: str, path: str) -> str:
-    """Full phones only for staff who cover the person's area."""
-    return phone if caller.sees_whole_phone(path) else mask_phone(phone)
 
 
 async def volunteer_rows(caller: Caller, *, area: str | None, status: str | None, q: str | None) -> list[list[Any]]:
@@ -127,7 +122,7 @@ async def membership_rows(caller: Caller, *, area: str | None, team: int | None,
             r["team"],
             r["team_area"],
             r["volunteer_no"],
-            _phone_for(caller, r["phone"], r["volunteer_path"]),
+            phone_for(caller, r["phone"], r["volunteer_path"]),
             r["name"],
             ROLES.get(r["role"], r["role"]),
             r["joined_on"],
@@ -193,7 +188,7 @@ async def record_rows(
     return [
         [
             r["volunteer_no"],
-            _phone_for(caller, r["phone"], r["volunteer_path"]),
+            phone_for(caller, r["phone"], r["volunteer_path"]),
             r["name"],
             r["activity"],
             r["activity_area"],
