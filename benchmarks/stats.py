@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from volunteers import db, embedded  # noqa: E402
-from volunteers.auth.access import Caller  # noqa: E402
+from volunteers.access import Caller  # noqa: E402
 from volunteers.stats import service  # noqa: E402
 from volunteers.stats.definitions import SOURCES  # noqa: E402
 

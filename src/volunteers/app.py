@@ -20,7 +20,7 @@ from litestar.response import Response
 from litestar.template.config import TemplateConfig
 
 from volunteers import db
-from volunteers.auth.access import BearerAuthentication, current_caller, read_only_officials
+from volunteers.auth.authentication import BearerAuthentication, current_caller, read_only_officials
 from volunteers.auth.routes import LoginController
 from volunteers.checkin import pages as checkin_pages
 from volunteers.checkin import routes as checkin_routes

@@ -17,7 +17,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.routes import HTTPRoute
 
-from volunteers.auth.access import (
+from volunteers.auth.authentication import (
     SAFE_METHODS,
     BearerAuthentication,
     admins_only,

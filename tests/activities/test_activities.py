@@ -9,10 +9,10 @@ import pytest
 
 from tests.activities.records import URL, activity_count, add_activity, add_team, add_venue, body, team_links
 from tests.conftest import World
+from volunteers.access import Caller
 from volunteers.activities import activity_for_write
 from volunteers.activities.service import years_after
 from volunteers.activities.tables import Activity
-from volunteers.auth.access import Caller
 from volunteers.errors import Forbidden, NotFound
 from volunteers.fields import LOCAL_TZ, today
 

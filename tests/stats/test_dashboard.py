@@ -18,7 +18,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, served
 from tests.conftest import PASSWORD, World
 from tests.stats.builders import population, record, team, volunteer
 from tests.stats.view_world import held
-from volunteers.auth.access import caller_for_token
+from volunteers.auth.authentication import caller_for_token
 from volunteers.fields import today
 
 HEADLINES = (

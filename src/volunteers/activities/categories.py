@@ -9,9 +9,9 @@ from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 
 from volunteers import audit
+from volunteers.access import Caller
 from volunteers.activities.schemas import CategoryIn, CategoryOut, CategoryPatch
 from volunteers.activities.tables import ActivityCategory
-from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound, register_constraint
 from volunteers.fields import required_text
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 
+from volunteers.access import Caller
 from volunteers.activities import categories, service
 from volunteers.activities.schemas import (
     ActivityIn,
@@ -20,7 +21,7 @@ from volunteers.activities.schemas import (
     CategoryPatch,
     Status,
 )
-from volunteers.auth.access import Caller, system_admins_only
+from volunteers.auth.authentication import system_admins_only
 from volunteers.fields import AreaQuery, IdQuery, Limit, Offset, PathId
 
 _TIMES = "Datetimes are ISO 8601; one without a timezone is taken as Beijing time (UTC+8)."

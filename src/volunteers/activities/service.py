@@ -10,6 +10,7 @@ import msgspec
 from piccolo.columns import Column
 
 from volunteers import audit, db
+from volunteers.access import Caller
 from volunteers.activities.categories import active_category_id
 from volunteers.activities.schemas import (
     ActivityIn,
@@ -18,7 +19,6 @@ from volunteers.activities.schemas import (
 )
 from volunteers.activities.tables import Activity, ActivityTeam
 from volunteers.areas import area_for_write
-from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound
 from volunteers.fields import LOCAL_TZ, check_day, local_day, required_text, today, years_after
 from volunteers.teams.tables import Team

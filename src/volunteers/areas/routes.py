@@ -7,9 +7,9 @@ from typing import Annotated
 from litestar import Controller, get, patch, post, put
 from litestar.params import Parameter
 
+from volunteers.access import Caller
 from volunteers.areas import service
 from volunteers.areas.schemas import AreaIn, AreaOut, AreaPage, AreaPatch, Level, PopulationIn, PopulationOut
-from volunteers.auth.access import Caller
 from volunteers.fields import AreaQuery, Limit, Offset
 
 CodePath = Annotated[str, Parameter(max_length=32)]

@@ -8,9 +8,9 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from volunteers import audit
+from volunteers.access import Caller
 from volunteers.areas.schemas import AreaIn, AreaOut, AreaPatch, PopulationIn, PopulationOut
 from volunteers.areas.tables import LEVELS, Area, AreaPopulation
-from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound
 from volunteers.fields import check_day, today
 

@@ -8,9 +8,10 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import Parameter
 
+from volunteers.access import Caller
 from volunteers.audit import service
 from volunteers.audit.schemas import AuditOut, AuditPage
-from volunteers.auth.access import Caller, admins_only
+from volunteers.auth.authentication import admins_only
 from volunteers.fields import Limit, Offset
 
 

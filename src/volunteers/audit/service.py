@@ -7,8 +7,8 @@ from typing import Any
 import msgspec
 from piccolo.custom_types import Combinable
 
+from volunteers.access import Caller
 from volunteers.audit.tables import AuditEntry
-from volunteers.auth.access import Caller
 
 
 def _plain(value: Any) -> Any:

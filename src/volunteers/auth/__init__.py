@@ -1,5 +1,5 @@
 """Staff users, bearer tokens and area-scoped access."""
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 
 __all__ = ["Caller"]

@@ -6,8 +6,9 @@ from typing import Any
 
 from litestar import Controller, Request, get, patch, post
 
+from volunteers.access import Caller
 from volunteers.auth import service
-from volunteers.auth.access import Caller, admins_only
+from volunteers.auth.authentication import admins_only
 from volunteers.auth.schemas import LoginIn, MeOut, TokenOut, UserIn, UserOut, UserPage, UserPatch
 from volunteers.fields import Limit, Offset, PathId
 

@@ -14,9 +14,10 @@ from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 from piccolo.custom_types import Combinable
 
 from volunteers import audit
+from volunteers.access import Caller
 from volunteers.areas import service as areas
 from volunteers.auth import throttle
-from volunteers.auth.access import Caller, token_hash
+from volunteers.auth.authentication import token_hash
 from volunteers.auth.passwords import refuse_weak_password
 from volunteers.auth.schemas import TokenOut, UserIn, UserOut, UserPatch
 from volunteers.auth.tables import LoginKnownAddress, StaffSession, StaffUser

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from volunteers import audit, clock, db
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.checkin.schemas import DecisionIn, ManualRecordIn, RecordOut
 from volunteers.checkin.service import activity_for_write
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, register_constraint

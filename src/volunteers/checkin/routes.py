@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.auth.throttle import address_key
 from volunteers.checkin import records, service
 from volunteers.checkin.schemas import (

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from volunteers import audit, clock, db
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.checkin.schemas import (
     AttendanceCounters,
     AttendanceOut,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.fields import today
 from volunteers.people.identity import mask_phone
 from volunteers.people.rules import age_on

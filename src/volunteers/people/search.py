@@ -26,8 +26,8 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.custom_types import Combinable
 
 from volunteers import audit, db
+from volunteers.access import Caller
 from volunteers.audit.tables import AuditEntry
-from volunteers.auth.access import Caller
 from volunteers.errors import Invalid, TooManyAttempts
 from volunteers.fields import like_literal
 from volunteers.people.disclosure import sees_personal_details

@@ -22,9 +22,9 @@ from msgspec import UNSET, UnsetType
 from piccolo.custom_types import Combinable
 
 from volunteers import audit, db
+from volunteers.access import Caller
 from volunteers.areas import area_by_code, area_for_write
 from volunteers.areas.tables import Area
-from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound
 from volunteers.fields import check_day, today
 from volunteers.people.disclosure import volunteer_view

@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.errors import DomainError
 from volunteers.stats import exports, service
 from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from volunteers.access import Caller
 from volunteers.areas.tables import Area
-from volunteers.auth.access import Caller
 from volunteers.stats import charts, service, views
 from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
 from volunteers.stats.charts import Series, number

@@ -17,8 +17,9 @@ from litestar.datastructures import Cookie
 from litestar.response import Redirect, Response, Template
 
 from volunteers import clock
+from volunteers.access import Caller
 from volunteers.auth import service as auth
-from volunteers.auth.access import Caller, caller_for_token
+from volunteers.auth.authentication import caller_for_token
 from volunteers.errors import DomainError, Invalid, NotFound, TooManyAttempts, Unauthorized
 from volunteers.fields import today
 from volunteers.settings import get_settings

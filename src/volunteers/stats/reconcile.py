@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.stats.schemas import Comparison, Consistency, ReconcileIn, ReconcileOut, ReconcileParameters
 from volunteers.stats.service import participation, percent, rounded
 

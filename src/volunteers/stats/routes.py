@@ -6,7 +6,7 @@ from typing import Literal
 
 from litestar import Controller, get, post
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.fields import Limit, Offset, PathId
 from volunteers.stats import reconcile, service, snapshots, views_routes
 from volunteers.stats.definitions import DEFAULT_MIN_HOURS, DEFAULT_WINDOW_DAYS, DEFINITIONS, SOURCES, VERSION

@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from volunteers import db
+from volunteers.access import Caller
 from volunteers.areas.tables import Area
-from volunteers.auth.access import Caller
 from volunteers.errors import Invalid, NotFound
 from volunteers.stats.definitions import (
     DEFAULT_MIN_HOURS,

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from volunteers import audit
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.errors import NotFound
 from volunteers.stats.definitions import DEFINITIONS
 from volunteers.stats.schemas import (

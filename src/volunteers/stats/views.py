@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from volunteers import db
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.errors import Invalid
 from volunteers.stats import service
 from volunteers.stats.catalogue import figure, used

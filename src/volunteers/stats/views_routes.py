@@ -9,7 +9,7 @@ from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Response
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.fields import Limit, Offset
 from volunteers.stats import exports, service, views
 from volunteers.stats.definitions import DEFAULT_MIN_HOURS, DEFAULT_WINDOW_DAYS

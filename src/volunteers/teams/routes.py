@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, get, patch, post
 
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.fields import AreaQuery, Limit, Offset, PathId, SearchQuery
 from volunteers.teams import service
 from volunteers.teams.schemas import (

@@ -11,9 +11,9 @@ from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 
 from volunteers import audit, db
+from volunteers.access import Caller
 from volunteers.areas import service as areas
 from volunteers.areas.tables import Area
-from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, register_constraint
 from volunteers.fields import check_day, like_literal, required_text, today
 from volunteers.people.tables import Volunteer

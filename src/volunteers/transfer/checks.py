@@ -18,7 +18,7 @@ import msgspec
 from openpyxl.utils import get_column_letter
 
 from volunteers import db
-from volunteers.auth.access import Caller
+from volunteers.access import Caller
 from volunteers.errors import DomainError, Invalid, field_label
 from volunteers.people.identity import normalise_phone
 from volunteers.transfer.cells import display, is_blank

@@ -16,9 +16,9 @@ from typing import Any
 import anyio
 
 from volunteers import db
+from volunteers.access import Caller
 from volunteers.activities.service import STATUS_LABELS, list_activities
 from volunteers.areas.tables import Area
-from volunteers.auth.access import Caller
 from volunteers.errors import Invalid
 from volunteers.fields import today
 from volunteers.people.disclosure import phone_for

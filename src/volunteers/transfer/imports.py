@@ -28,9 +28,9 @@ import anyio
 import asyncpg
 
 from volunteers import audit, db
+from volunteers.access import Caller
 from volunteers.areas import area_by_code, area_for_write
 from volunteers.areas.tables import Area
-from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid
 from volunteers.people.search import charge_id_lookups
 from volunteers.transfer.checks import RowCheck, Scope

@@ -12,8 +12,8 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, Parameter
 
+from volunteers.access import Caller
 from volunteers.activities.schemas import Status as ActivityStatus
-from volunteers.auth.access import Caller
 from volunteers.fields import AreaQuery, IdQuery, SearchQuery
 from volunteers.people.schemas import Status as VolunteerStatus
 from volunteers.teams.schemas import MemberStatus, TeamStatus

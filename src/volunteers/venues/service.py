@@ -8,9 +8,9 @@ import msgspec
 from piccolo.custom_types import Combinable
 
 from volunteers import audit
+from volunteers.access import Caller
 from volunteers.areas import area_for_write
 from volunteers.areas.tables import Area
-from volunteers.auth.access import Caller
 from volunteers.errors import Conflict, Invalid, NotFound, register_constraint
 from volunteers.fields import like_literal, required_text
 from volunteers.venues.schemas import KIND_LABELS, VenueIn, VenueOut, VenuePatch
