@@ -13,6 +13,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.types import ExceptionHandler, ExceptionHandlersMap
 
+from volunteers.validation_messages import explain, located_field
+
 log = logging.getLogger("volunteers")
 
 FIELD_LABELS = {
@@ -56,12 +58,29 @@ FIELD_LABELS = {
     "consent_on": "同意日期",
     "on": "日期",
     "q": "搜索词",
+    "data": "请求内容",
+    "limit": "每页条数",
+    "offset": "起始位置",
+    "area": "区域",
+    "as_of": "截至日期",
+    "team_id": "服务队",
+    "window_days": "统计窗口天数",
+    "min_hours": "最少时长",
+    "sources": "时长来源",
+    "breakdown": "细分",
+    "format": "文件格式",
 }
 
 
 def field_label(field: str) -> str:
     """The Chinese label staff see for an API field name."""
-    return FIELD_LABELS.get(field.split(".")[0], field)
+    return FIELD_LABELS.get(re.split(r"[.\[]", field, maxsplit=1)[0], field)
+
+
+def labelled(field: str) -> str:
+    """`名称/姓名（name）`: the Chinese label with the API's name beside it, or the name alone if it has no label."""
+    label = field_label(field)
+    return f"{label}（{field}）" if label != field else field
 
 
 class DomainError(Exception):
@@ -215,23 +234,12 @@ def _domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, A
     return problem(exc.status, exc.code, exc.message, field=exc.field, extra=exc.extra)
 
 
-_AT = re.compile(r"at `\$\.?([^`]*)`")
-_MISSING = re.compile(r"missing required field `([^`]*)`")
-
-
 def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         message = str(item.get("message", ""))
-        located = _AT.search(message) or _MISSING.search(message)
-        field = located.group(1) if located else str(item.get("key", ""))
-        errors.append(
-            {
-                "field": field,
-                "code": "invalid_field",
-                "message": f"{field_label(field)}（{field}）格式不正确：{message}",
-            }
-        )
+        field = located_field(message, str(item.get("key", "")))
+        errors.append({"field": field, "code": "invalid_field", "message": explain(message, labelled(field))})
     detail = "请求内容格式不正确" if not errors else "；".join(e["message"] for e in errors)
     return problem(400, "invalid_request", detail, extra={"errors": errors})
 
