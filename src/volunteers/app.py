@@ -28,6 +28,7 @@ from volunteers.errors import EXCEPTION_HANDLERS
 from volunteers.json_nesting import JsonNestingLimit
 from volunteers.limits import ScanLimits
 from volunteers.openapi import DocumentedJsonRenderPlugin
+from volunteers.query_strings import Utf8QueryStrings
 from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
 from volunteers.stats import pages as stats_pages
@@ -95,7 +96,7 @@ def create_app() -> Litestar:
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers],
-        middleware=[DefineMiddleware(JsonNestingLimit, max_body=MAX_BODY)],
+        middleware=[Utf8QueryStrings, DefineMiddleware(JsonNestingLimit, max_body=MAX_BODY)],
         request_max_body_size=MAX_BODY,
         openapi_config=OpenAPIConfig(
             title="volunteers",
