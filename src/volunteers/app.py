@@ -19,7 +19,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Response
 from litestar.template.config import TemplateConfig
 
-from volunteers import db
+from volunteers import db, runtime
 from volunteers.auth.authentication import BearerAuthentication, current_caller, read_only_officials
 from volunteers.auth.routes import LoginController
 from volunteers.checkin import pages as checkin_pages
@@ -47,8 +47,7 @@ def api_controllers() -> list[Any]:
 @asynccontextmanager
 async def lifespan(_: Litestar) -> AsyncIterator[None]:
     """Open the database pool for the life of the app (starting embedded PostgreSQL if needed)."""
-    settings = get_settings()
-    db.resolve_database_url(settings.database_url, settings.data_dir)
+    runtime.connect()
     await db.open_pool()
     try:
         yield

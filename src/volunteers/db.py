@@ -94,15 +94,6 @@ class Engine(PostgresEngine):
 ENGINE = Engine(config={"dsn": os.environ.get("DATABASE_URL", "")})
 
 
-def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
-    """The DSN to use: `DATABASE_URL` if given, else the embedded server's."""
-    from volunteers import embedded
-
-    dsn = database_url or embedded.start(data_dir)
-    configure(dsn)
-    return dsn
-
-
 def configure(dsn: str) -> None:
     """Point the Piccolo engine (and so every query) at `dsn`."""
     os.environ["DATABASE_URL"] = dsn
