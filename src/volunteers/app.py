@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,11 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Response
 from litestar.template.config import TemplateConfig
 
-from volunteers import db
+from volunteers import db, runtime
+from volunteers.activities import routes as activities_routes
+from volunteers.areas import routes as areas_routes
+from volunteers.audit import routes as audit_routes
+from volunteers.auth import routes as auth_routes
 from volunteers.auth.authentication import BearerAuthentication, current_caller, read_only_officials
 from volunteers.auth.routes import LoginController
 from volunteers.checkin import pages as checkin_pages
@@ -28,28 +31,43 @@ from volunteers.errors import EXCEPTION_HANDLERS
 from volunteers.json_nesting import JsonNestingLimit
 from volunteers.limits import ScanLimits
 from volunteers.openapi import DocumentedJsonRenderPlugin
+from volunteers.people import routes as people_routes
 from volunteers.query_strings import Utf8QueryStrings
 from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
 from volunteers.stats import pages as stats_pages
+from volunteers.stats import routes as stats_routes
+from volunteers.teams import routes as teams_routes
+from volunteers.transfer import routes as transfer_routes
+from volunteers.venues import routes as venues_routes
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 MAX_BODY = 1024 * 1024  # bytes of a request body (spreadsheet uploads have their own route-level limit)
 
-# Each domain's routes.py lists its staff-API controllers in CONTROLLERS.
-DOMAINS = ("auth", "areas", "people", "teams", "venues", "activities", "checkin", "stats", "transfer", "audit")
+# Each routes.py lists its staff-API controllers in CONTROLLERS.
+ROUTES = (
+    auth_routes,
+    areas_routes,
+    people_routes,
+    teams_routes,
+    venues_routes,
+    activities_routes,
+    checkin_routes,
+    stats_routes,
+    transfer_routes,
+    audit_routes,
+)
 
 
 def api_controllers() -> list[Any]:
     """Every staff-API controller, domain by domain."""
-    return [c for domain in DOMAINS for c in import_module(f"volunteers.{domain}.routes").CONTROLLERS]
+    return [c for routes in ROUTES for c in routes.CONTROLLERS]
 
 
 @asynccontextmanager
 async def lifespan(_: Litestar) -> AsyncIterator[None]:
     """Open the database pool for the life of the app (starting embedded PostgreSQL if needed)."""
-    settings = get_settings()
-    db.resolve_database_url(settings.database_url, settings.data_dir)
+    runtime.connect()
     await db.open_pool()
     try:
         yield

@@ -6,35 +6,16 @@ import argparse
 import asyncio
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
-from importlib import import_module
-from typing import Any
 
-from volunteers import db, embedded
-from volunteers.settings import get_settings
+from volunteers import embedded, runtime
+from volunteers.demo import commands as demo_commands
+from volunteers.maintenance import commands as maintenance_commands
+from volunteers.stats import commands as stats_commands
+from volunteers.transfer import commands as transfer_commands
 
 # Modules that add their own subcommands: each has `register(commands)`, where `commands`
 # is the argparse sub-parsers object; the handler it sets takes the parsed Namespace.
-COMMAND_MODULES: tuple[str, ...] = (
-    "volunteers.demo.commands",
-    "volunteers.transfer.commands",
-    "volunteers.stats.commands",
-    "volunteers.maintenance.commands",
-)
-
-
-def _connect() -> str:
-    settings = get_settings()
-    return db.resolve_database_url(settings.database_url, settings.data_dir)
-
-
-async def _with_database(work: Callable[[], Awaitable[Any]]) -> Any:
-    await db.open_pool(max_size=2)
-    try:
-        await db.migrate()
-        return await work()
-    finally:
-        await db.close_pool()
+COMMAND_MODULES = (demo_commands, transfer_commands, stats_commands, maintenance_commands)
 
 
 async def _first_admin() -> str | None:
@@ -55,14 +36,11 @@ def serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    dsn = _connect()
+    database = runtime.connect()
     if args.demo:
         _build_demo_if_empty()
-    password = asyncio.run(_with_database(_first_admin))
-    where = (
-        "embedded PostgreSQL in " + str(get_settings().data_dir) if not get_settings().database_url else "DATABASE_URL"
-    )
-    print(f"volunteers: database ready ({where})")
+    password = runtime.run(_first_admin)
+    print(f"volunteers: database ready ({database.describe()})")
     if password:
         print("volunteers: created the system administrator (shown once, write it down):")
         print(f"  username: admin\n  password: {password}")
@@ -73,8 +51,7 @@ def serve(args: argparse.Namespace) -> int:
         f"(or open http://{args.host}:{args.port}/login)"
     )
     sys.stdout.flush()
-    assert dsn
-    supervisor = None if get_settings().database_url else embedded.Supervisor(get_settings().data_dir).start()
+    supervisor = None if database.embedded_dir is None else embedded.Supervisor(database.embedded_dir).start()
     try:
         Granian(
             "volunteers.app:create_app",
@@ -93,19 +70,16 @@ def serve(args: argparse.Namespace) -> int:
 
 def _build_demo_if_empty() -> None:
     """`serve --demo`: write the demo district (as of today) if the database is empty."""
-    from volunteers.demo.commands import build_if_empty, summary
-
-    result = asyncio.run(_with_database(build_if_empty))
+    result = runtime.run(demo_commands.build_if_empty)
     if result is None:
         print("volunteers: the database is not empty; --demo leaves it as it is")
     else:
-        print(summary(result))
+        print(demo_commands.summary(result))
 
 
 def upgrade(_: argparse.Namespace) -> int:
     """Apply pending migrations."""
-    _connect()
-    asyncio.run(_with_database(lambda: asyncio.sleep(0)))
+    runtime.run(lambda: asyncio.sleep(0))
     print("volunteers: database is up to date")
     return 0
 
@@ -126,9 +100,8 @@ def create_user(args: argparse.Namespace) -> int:
     except msgspec.ValidationError as exc:
         print(f"volunteers: invalid input: {exc}", file=sys.stderr)
         return 2
-    _connect()
     try:
-        user = asyncio.run(_with_database(lambda: create(None, data)))
+        user = runtime.run(lambda: create(None, data))
     except DomainError as exc:
         print(f"volunteers: {exc.message}", file=sys.stderr)
         return 1
@@ -160,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
     create.set_defaults(func=create_user)
 
     for module in COMMAND_MODULES:
-        import_module(module).register(commands)
+        module.register(commands)
     return top
 
 

@@ -90,26 +90,19 @@ class Engine(PostgresEngine):
         return Transaction(engine=self, allow_nested=allow_nested)
 
 
-def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
-    """The DSN to use: `DATABASE_URL` if given, else the embedded server's."""
-    from volunteers import embedded
-
-    dsn = database_url or embedded.start(data_dir)
-    configure(dsn)
-    return dsn
+# The one engine; `piccolo_conf` hands it to Piccolo. Its DSN is set by `configure`, before the pool opens.
+ENGINE = Engine(config={"dsn": os.environ.get("DATABASE_URL", "")})
 
 
 def configure(dsn: str) -> None:
     """Point the Piccolo engine (and so every query) at `dsn`."""
     os.environ["DATABASE_URL"] = dsn
-    engine().config = {"dsn": dsn}
+    ENGINE.config = {"dsn": dsn}
 
 
 def engine() -> Engine:
-    """The one Piccolo engine, from `piccolo_conf`."""
-    from volunteers.piccolo_conf import DB
-
-    return DB
+    """The one Piccolo engine."""
+    return ENGINE
 
 
 async def _keep_session(_: asyncpg.Connection[Any]) -> None:

@@ -1,12 +1,14 @@
-"""Piccolo configuration: the engine and one app per domain folder."""
+"""Piccolo configuration: the engine and one app per domain folder.
 
-import os
+Piccolo reads `DB` and `APP_REGISTRY` from the module `PICCOLO_CONF` names (`db` sets it to this one).
+The engine itself lives in `db`, which does not import this module back.
+"""
 
 from piccolo.conf.apps import AppRegistry
 
-from volunteers.db import Engine
+from volunteers.db import ENGINE
 
-DB = Engine(config={"dsn": os.environ.get("DATABASE_URL", "")})
+DB = ENGINE
 
 APP_REGISTRY = AppRegistry(
     apps=[

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from volunteers import runtime
 from volunteers.demo.district import DEFAULT_SEED
 from volunteers.fields import today
 
@@ -40,16 +40,14 @@ def as_of_date(text: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     """Build the demo (exit 1 if the database is not empty, 2 for a bad date)."""
-    from volunteers import cli
     from volunteers.demo.generate import DatabaseNotEmpty, build_demo
 
     as_of: date = args.as_of or today()
     if not EARLIEST <= as_of <= today():
         print(f"volunteers: --as-of {as_of} 应在 {EARLIEST} 与今天（{today()}）之间", file=sys.stderr)
         return 2
-    cli._connect()
     try:
-        result: DemoResult = asyncio.run(cli._with_database(lambda: build_demo(as_of, args.seed)))
+        result: DemoResult = runtime.run(lambda: build_demo(as_of, args.seed))
     except DatabaseNotEmpty as exc:
         print(f"volunteers: {exc}。请换一个空的数据库（VOLUNTEERS_DATA_DIR 或 DATABASE_URL）再试。", file=sys.stderr)
         return 1

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from volunteers import backup, db
-from volunteers.settings import get_settings
+from volunteers import backup, runtime
 
 
 def register(commands: Any) -> None:
@@ -28,13 +27,6 @@ def register(commands: Any) -> None:
     load.set_defaults(func=run_restore)
 
 
-def _database() -> tuple[str, bool]:
-    """The DSN of the configured database (starting the embedded server if that is the one) and
-    whether it is the embedded one."""
-    settings = get_settings()
-    return db.resolve_database_url(settings.database_url, settings.data_dir), settings.database_url is None
-
-
 def _describe(outcome: backup.Outcome) -> str:
     tools = outcome.tools
     return (
@@ -45,9 +37,9 @@ def _describe(outcome: backup.Outcome) -> str:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Dump the database to FILE (exit 1 with the reason if it cannot)."""
-    dsn, embedded = _database()
+    database = runtime.connect()
     try:
-        outcome = asyncio.run(backup.backup(dsn, args.file, embedded=embedded))
+        outcome = asyncio.run(backup.backup(database.dsn, args.file, embedded=database.embedded))
     except backup.BackupError as exc:
         print(f"volunteers: backup failed: {exc}", file=sys.stderr)
         return 1
@@ -62,14 +54,14 @@ def run_restore(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"volunteers: no backup file at {args.file}", file=sys.stderr)
         return 1
-    dsn, embedded = _database()
+    database = runtime.connect()
     if not args.yes and sys.stdin.isatty():
         answer = input(f"volunteers: replace every table of the configured database with {args.file}? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("volunteers: nothing restored")
             return 1
     try:
-        outcome = asyncio.run(backup.restore(dsn, args.file, embedded=embedded))
+        outcome = asyncio.run(backup.restore(database.dsn, args.file, embedded=database.embedded))
     except backup.BackupError as exc:
         print(f"volunteers: restore failed, the database is unchanged: {exc}", file=sys.stderr)
         return 1

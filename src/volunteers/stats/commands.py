@@ -7,7 +7,6 @@ definition, or writes the same XLSX/CSV the API exports.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import sys
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from volunteers import runtime
 from volunteers.access import Caller
 from volunteers.errors import DomainError
 from volunteers.stats import exports, service
@@ -119,15 +119,12 @@ def print_tables(out: ParticipationOut, console: Console) -> None:
 
 def participation_command(args: argparse.Namespace) -> int:
     """Compute the figures and print them, or write the export file."""
-    from volunteers.cli import _connect, _with_database
-
     errors = Console(stderr=True)
     if not AREA_CODE.match(args.area):
         errors.print(f"volunteers: 区域编码只能由字母、数字和连字符组成（1–32 位）：{args.area[:40]!r}")
         return 2
-    _connect()
     try:
-        out: ParticipationOut = asyncio.run(_with_database(lambda: _participation(args)))
+        out = runtime.run(lambda: _participation(args))
     except DomainError as exc:
         errors.print(f"volunteers: {exc.message}（{exc.code}）")
         return 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from volunteers import db
+from volunteers import runtime
 from volunteers.errors import DomainError
-from volunteers.settings import get_settings
 from volunteers.transfer.columns import KINDS
 from volunteers.transfer.readers import MB, ImportLimits
 from volunteers.transfer.schemas import ImportReport
@@ -53,8 +51,6 @@ def import_file(args: argparse.Namespace) -> int:
         console.print(f"volunteers: 文件超过 {limit // MB} MB，不能导入；请拆分成几个文件")
         return 1
     content = args.file.read_bytes()
-    settings = get_settings()
-    db.resolve_database_url(settings.database_url, settings.data_dir)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -69,7 +65,7 @@ def import_file(args: argparse.Namespace) -> int:
             bar.update(task, description=stage, completed=done, total=total)
 
         try:
-            outcome = asyncio.run(_run(args, content, progress))
+            outcome = runtime.run(lambda: _run(args, content, progress))
         except DomainError as exc:
             console.print(f"volunteers: {exc.message}（{exc.code}）")
             return 1
@@ -88,21 +84,16 @@ def import_file(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace, content: bytes, progress: Any) -> Any:
     from volunteers.transfer.imports import run_import
 
-    await db.open_pool(max_size=2)
-    try:
-        await db.migrate()
-        return await run_import(
-            None,
-            args.kind,
-            content,
-            args.file.name,
-            args.area,
-            dry_run=args.dry_run,
-            partial=args.partial,
-            progress=progress,
-        )
-    finally:
-        await db.close_pool()
+    return await run_import(
+        None,
+        args.kind,
+        content,
+        args.file.name,
+        args.area,
+        dry_run=args.dry_run,
+        partial=args.partial,
+        progress=progress,
+    )
 
 
 def _print(console: Console, report: ImportReport, refused: bool) -> None:
