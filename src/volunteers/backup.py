@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import asyncpg
 
+from volunteers import db
+
 # A restore must not wait forever behind a running app's locks.
 RESTORE_LOCK_TIMEOUT_MS = 30_000
 
@@ -62,13 +64,13 @@ async def inspect(dsn: str) -> Database:
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         raise BackupError(f"cannot connect to the database: {type(exc).__name__}: {exc}") from exc
     try:
-        version_num = int(await conn.fetchval("SHOW server_version_num"))
-        version = str(await conn.fetchval("SHOW server_version"))
-        name = str(await conn.fetchval("SELECT current_database()"))
+        server = await conn.fetchrow(db.sql("backup/server"))
     finally:
         await conn.close()
+    assert server is not None  # the statement always answers one row
     uri, password = split_password(dsn)
-    return Database(uri=uri, password=password, name=name, server_version=version, major=version_num // 10000)
+    version, major = str(server["version"]), int(server["version_num"]) // 10000
+    return Database(uri=uri, password=password, name=str(server["name"]), server_version=version, major=major)
 
 
 def split_password(dsn: str) -> tuple[str, str | None]:

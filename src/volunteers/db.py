@@ -168,6 +168,19 @@ async def fetchrow(name: str, *args: Any) -> asyncpg.Record | None:
         return await conn.fetchrow(sql(name), *args)
 
 
+async def fetchval(name: str, *args: Any) -> Any:
+    """Run `sql/{name}.sql` with bound arguments and return the first column of the first row."""
+    async with connection() as conn:
+        return await conn.fetchval(sql(name), *args)
+
+
+async def execute(name: str, *args: Any) -> str:
+    """Run the one statement of `sql/{name}.sql` with bound arguments and return its command tag."""
+    async with connection() as conn:
+        status: str = await conn.execute(sql(name), *args)
+        return status
+
+
 async def execute_script(name: str) -> None:
     """Run every statement of `sql/{name}.sql` (DDL, functions); used by migrations."""
     async with connection() as conn:

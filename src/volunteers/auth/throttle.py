@@ -60,13 +60,7 @@ async def count_attempt(username: str, address: str) -> int:
     """Count one attempt for `username` (any case) from `address` and return its id; 429 past a budget."""
     key, place = username_key(username), address_key(address)
     async with db.connection() as conn, conn.transaction():
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock($1, hashtext($2)), pg_advisory_xact_lock($3, hashtext($4))",
-            _USERNAME_LOCKS,
-            key,
-            _ADDRESS_LOCKS,
-            place,
-        )
+        await conn.execute(db.sql("auth/login_locks"), _USERNAME_LOCKS, key, _ADDRESS_LOCKS, place)
         row = await conn.fetchrow(
             db.sql("auth/login_attempt"),
             key,

@@ -95,7 +95,7 @@ async def build_demo(as_of: date, seed: int = DEFAULT_SEED) -> DemoResult:
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     async with db.engine().transaction(), db.connection() as conn:
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('volunteers.demo'))")
+        await conn.execute(db.sql("demo/lock"))
         occupied = await db.fetchrow("demo/occupied")
         assert occupied is not None
         if occupied["areas"] or occupied["staff_users"]:
@@ -103,7 +103,7 @@ async def build_demo(as_of: date, seed: int = DEFAULT_SEED) -> DemoResult:
         categories = [Category(r["id"], r["code"], r["name"]) for r in await db.fetch("demo/categories")]
         if not categories:
             raise RuntimeError("没有可用的活动类别（activity_category），请先运行 volunteers db upgrade")
-        first_number = int(await conn.fetchval("SELECT nextval('volunteer_no_seq')"))
+        first_number = int(await conn.fetchval(db.sql("demo/next_volunteer_no")))
 
         plan = plan_district(rng, as_of)
         await _write_district(conn, plan)

@@ -22,12 +22,10 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from piccolo.columns.combination import WhereRaw
 from piccolo.custom_types import Combinable
 
 from volunteers import audit, db
 from volunteers.access import Caller
-from volunteers.audit.tables import AuditEntry
 from volunteers.errors import Invalid, TooManyAttempts
 from volunteers.fields import like_literal
 from volunteers.people.disclosure import sees_personal_details
@@ -95,12 +93,8 @@ async def admit_lookup(caller: Caller) -> None:
 
 async def _lookups_used(caller: Caller) -> int:
     """The caller's lookups in the last hour, counted under their advisory lock (held until the transaction ends)."""
-    await Volunteer.raw("SELECT pg_advisory_xact_lock({}, {})", _LOOKUP_LOCK_CLASS, caller.user_id)
-    used: int = await AuditEntry.count().where(
-        (AuditEntry.user == caller.user_id)
-        & AuditEntry.action.is_in(_LOOKUP_ACTIONS)
-        & WhereRaw("at > now() - interval '1 hour'")
-    )
+    await db.execute("people/lookup_lock", _LOOKUP_LOCK_CLASS, caller.user_id)
+    used: int = await db.fetchval("people/lookups_used", caller.user_id, _LOOKUP_ACTIONS)
     return used
 
 

@@ -30,7 +30,9 @@ class KindImport(ABC):
     """
 
     spec: KindSpec
-    staging: str  # sql/transfer/<staging>_stage.sql creates the temp table, …_insert/_update.sql apply it
+    # sql/transfer/<staging>_stage.sql creates the temp table import_<staging> (…_clear.sql empties it for the
+    # next chunk), …_insert/_update.sql apply it
+    staging: str
     columns: tuple[str, ...]  # staging columns, in the order of the tuples in a Plan
 
     def __init__(self, scope: Scope) -> None:
@@ -61,7 +63,7 @@ class KindImport(ABC):
         if not plan.inserts and not plan.updates:
             return 0, 0
         table = f"import_{self.staging}"
-        await conn.execute(f"TRUNCATE {table}" if self.staged else db.sql(f"transfer/{self.staging}_stage"))
+        await conn.execute(db.sql(f"transfer/{self.staging}_{'clear' if self.staged else 'stage'}"))
         self.staged = True
         rows = [(None, *r) for r in plan.inserts] + list(plan.updates)
         await conn.copy_records_to_table(table, records=rows, columns=["target", *self.columns])
