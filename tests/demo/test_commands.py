@@ -80,3 +80,17 @@ async def test_a_failure_half_way_leaves_the_database_empty(app: Any, monkeypatc
     with pytest.raises(RuntimeError, match="disk full"):
         await build_demo(date(2026, 6, 30), 1)
     assert await counts() == {"areas": 0, "users": 0, "volunteers": 0, "audit": 0}
+
+
+async def test_builds_beside_the_administrator_serve_created(app: Any) -> None:
+    """`serve` makes `admin` on an empty database; `volunteers demo` afterwards still builds, and brings
+    its own system administrator (no area) for what only one may change, such as activity categories."""
+    from volunteers.auth.schemas import UserIn
+    from volunteers.auth.service import create_user
+
+    await create_user(None, UserIn(username="admin", password="correct-horse-battery", role="admin"))
+    built = await build_demo(date(2026, 6, 30), 1)
+    system = [login for login in built.logins if login.area_code == "不限区域"]
+    assert [(login.username, login.role) for login in system] == [("sys_admin", "admin")]
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM staff_user WHERE area IS NULL") == 2

@@ -26,18 +26,20 @@ from volunteers.demo.attendance import (
     choose_active,
     records_per_active,
 )
-from volunteers.demo.district import DEFAULT_SEED, POPULATION_SOURCE, District, plan_district
+from volunteers.demo.district import DEFAULT_SEED, DISTRICT_CODE, POPULATION_SOURCE, District, plan_district
 from volunteers.demo.roster import VolunteerPlan, plan_memberships, plan_volunteers
 from volunteers.demo.scans import SCAN_COLUMNS, ScanLog
 from volunteers.people.identity import encrypt_id_number, id_number_hash
 
-# (username, role, area code or None for the district, what the login is for)
+# (username, role, area code or None for the whole system, what the login is for)
 LOGINS: tuple[tuple[str, Role, str | None, str], ...] = (
-    ("gx_admin", "admin", None, "区管理员"),
+    ("sys_admin", "admin", None, "系统管理员（不限区域：活动类别等全系统共用的数据）"),
+    ("gx_admin", "admin", DISTRICT_CODE, "区管理员"),
     ("huaxin_staff", "staff", "GX-HX", "街道工作人员"),
     ("lujia_staff", "staff", "GX-HX-01", "社区工作人员"),
-    ("gx_official", "official", None, "统计查看（只读）"),
+    ("gx_official", "official", DISTRICT_CODE, "统计查看（只读）"),
 )
+SYSTEM_WIDE = ("不限区域", "全系统")  # (code, name) printed for the login without an area
 
 
 VOLUNTEER_COLUMNS = tuple(
@@ -84,7 +86,7 @@ class DemoResult:
 
 
 async def is_empty() -> bool:
-    """No areas and no staff logins."""
+    """No areas and no staff logins but system administrators (such as the one `serve` creates)."""
     row = await db.fetchrow("demo/occupied")
     assert row is not None
     return bool(row["areas"] == 0 and row["staff_users"] == 0)
@@ -185,12 +187,12 @@ async def _create_logins(plan: District) -> tuple[list[Login], dict[str, int]]:
     names = {a.code: a.name for a in plan.areas}
     logins: list[Login] = []
     ids: dict[str, int] = {}
-    for username, role, code, purpose in LOGINS:
-        area_code = code or plan.district.code
+    for username, role, area_code, purpose in LOGINS:
         password = secrets.token_urlsafe(12)
         user = await create_user(None, UserIn(username=username, password=password, role=role, area_code=area_code))
         ids[username] = user.id
-        logins.append(Login(username, role, area_code, names[area_code], purpose, password))
+        code, name = (area_code, names[area_code]) if area_code else SYSTEM_WIDE
+        logins.append(Login(username, role, code, name, purpose, password))
     return logins, ids
 
 
