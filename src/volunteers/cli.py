@@ -96,7 +96,8 @@ def create_user(args: argparse.Namespace) -> int:
 
     from volunteers.auth.schemas import UserIn
     from volunteers.auth.service import create_user as create
-    from volunteers.errors import DomainError
+    from volunteers.errors import DomainError, labelled
+    from volunteers.validation_messages import explain, located_field
 
     try:
         data = msgspec.convert(
@@ -104,7 +105,8 @@ def create_user(args: argparse.Namespace) -> int:
             UserIn,
         )
     except msgspec.ValidationError as exc:
-        print(f"volunteers: invalid input: {exc}", file=sys.stderr)
+        field = located_field(str(exc))
+        print(f"volunteers: {explain(str(exc), labelled(field))}", file=sys.stderr)
         return 2
     try:
         user = runtime.run(lambda: create(None, data))
