@@ -1,7 +1,7 @@
 """The dashboard page's content: headline figures with their definitions, and three charts.
 
-The page itself (login, cookies, CSRF) is in pages.py; this module only turns the statistics
-services' answers into what dashboard.html shows, so the page and the API can never disagree.
+The page itself is in pages.py (its login session in volunteers.web.session); this module only turns
+the statistics services' answers into what dashboard.html shows, so the page and the API can never disagree.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
 from volunteers.stats.charts import Series, number
 from volunteers.stats.schemas import Figure, ParticipationOut
 from volunteers.stats.view_schemas import ActivityGroupsOut, MonthlyOut
+from volunteers.web.session import page_user
 
 HEADLINES = (
     "registered",
@@ -28,7 +29,6 @@ HEADLINES = (
     "participants",
 )
 TITLES = {"registration_rate": "注册率", "active_rate": "活跃率", "hours_total": "服务时长（小时）"}
-ROLES = {"admin": "管理员", "staff": "工作人员", "official": "统计查看"}
 
 
 async def home_area(caller: Caller) -> str | None:
@@ -140,7 +140,7 @@ def context(
         [Series("活动数", [r.figures["activities"].value for r in categories.rows], charts.PALETTE[2])],
     )
     return {
-        "user": {"name": caller.username, "role": ROLES.get(caller.role, caller.role)},
+        "user": page_user(caller),
         "area": figures.area,
         "as_of": figures.as_of.isoformat(),
         "parent": parent,

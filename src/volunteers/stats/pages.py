@@ -1,86 +1,26 @@
-"""Staff pages: log in, log out, the dashboard, and its downloads.
+"""The dashboard page and its downloads, behind the site's login session (volunteers.web.session).
 
-The session is the bearer token of `auth.service.login`, kept in an HttpOnly, SameSite=Strict
-cookie. Every form that changes something carries a CSRF token compared with a cookie of the
-same value (double submit), so a page on another site cannot post here on a user's behalf.
+The page calls the same services as the API (dashboard.py builds what it shows), so a figure on
+the page is the figure the API answers; refusals are shown on the page, not as problem details.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie
-from litestar.response import Redirect, Response, Template
+from litestar import Controller, Request, get
+from litestar.response import Redirect, Template
 
-from volunteers import clock
 from volunteers.access import Caller
-from volunteers.auth import service as auth
-from volunteers.auth.authentication import caller_for_token
-from volunteers.errors import DomainError, Invalid, NotFound, TooManyAttempts, Unauthorized
+from volunteers.errors import DomainError, Invalid, NotFound
 from volunteers.fields import today
-from volunteers.settings import get_settings
 from volunteers.stats import dashboard, exports, service, views
+from volunteers.web.session import HEADERS, Page, csrf_token, message_page, page_caller
 
-SESSION = "vol_session"
-CSRF = "vol_csrf"
-Page = Template | Redirect | Response[Any]
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,200}$")
 _AREA = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Security headers (CSP, frame, sniffing) come from volunteers.security on every response.
-HEADERS = {"Cache-Control": "no-store"}
-
-
-def _secure(request: Request[Any, Any, Any]) -> bool:
-    return request.url.scheme == "https" or get_settings().public_base_url.startswith("https://")
-
-
-def _cookie(request: Request[Any, Any, Any], key: str, value: str, max_age: int | None = None) -> Cookie:
-    return Cookie(
-        key=key, value=value, max_age=max_age, path="/", httponly=True, samesite="strict", secure=_secure(request)
-    )
-
-
-def _csrf(request: Request[Any, Any, Any]) -> tuple[str, list[Cookie]]:
-    """The CSRF token of this browser, and the cookie to set when it is new."""
-    current = request.cookies.get(CSRF, "")
-    if _TOKEN.match(current):
-        return current, []
-    fresh = secrets.token_urlsafe(32)
-    return fresh, [_cookie(request, CSRF, fresh)]
-
-
-async def _csrf_ok(request: Request[Any, Any, Any], form: Any) -> bool:
-    cookie = request.cookies.get(CSRF, "")
-    sent = str(form.get("csrf", ""))[:200]
-    return bool(_TOKEN.match(cookie)) and secrets.compare_digest(cookie.encode(), sent.encode())
-
-
-async def page_caller(request: Request[Any, Any, Any]) -> Caller | None:
-    """The logged-in staff user behind the session cookie, if any."""
-    token = request.cookies.get(SESSION, "")
-    return await caller_for_token(token) if _TOKEN.match(token) else None
-
-
-def _login_page(
-    request: Request[Any, Any, Any], error: str | None = None, status: int = 200, username: str = ""
-) -> Template:
-    token, cookies = _csrf(request)
-    context = {"csrf": token, "error": error, "username": username}
-    return Template("login.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
-
-
-def _message(
-    request: Request[Any, Any, Any], caller: Caller | None, message: str, status: int, back: str = "/dashboard"
-) -> Template:
-    token, cookies = _csrf(request)
-    user = {"name": caller.username, "role": dashboard.ROLES.get(caller.role, caller.role)} if caller else None
-    context = {"error": message, "back": back, "csrf": token, "user": user}
-    return Template("dashboard.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
 
 
 def _as_of(text: str | None) -> date:
@@ -113,48 +53,6 @@ def _refusal(refused: DomainError, code: str | None) -> tuple[str, int]:
 class DashboardPages(Controller):
     include_in_schema = False
 
-    @get("/login")
-    async def login_form(self, request: Request[Any, Any, Any]) -> Page:
-        if await page_caller(request) is not None:
-            return Redirect("/dashboard", status_code=303)
-        return _login_page(request)
-
-    @post("/login", status_code=200)
-    async def login(self, request: Request[Any, Any, Any]) -> Page:
-        form = await request.form()
-        username, password = str(form.get("username", "")), str(form.get("password", ""))
-        if not await _csrf_ok(request, form):
-            return _login_page(request, "页面已过期，请重新输入后登录", status=403, username=username[:64])
-        valid = 0 < len(username) <= 64 and 0 < len(password) <= 200 and "\x00" not in username + password
-        try:
-            if not valid:
-                raise Unauthorized("用户名或密码错误", code="bad_credentials")
-            address = request.client.host if request.client else "unknown"
-            token = await auth.login(username, password, address=address)
-        except TooManyAttempts as throttled:
-            return _login_page(request, throttled.message, status=429, username=username[:64])
-        except Unauthorized:
-            return _login_page(request, "用户名或密码错误", status=401, username=username[:64])
-        lifetime = int((token.expires_at - clock.now()).total_seconds())
-        cookies = [
-            _cookie(request, SESSION, token.access_token, max_age=lifetime),
-            _cookie(request, CSRF, secrets.token_urlsafe(32)),  # a fresh CSRF token for the new session
-        ]
-        return Redirect("/dashboard", status_code=303, cookies=cookies, headers=HEADERS)
-
-    @post("/logout", status_code=200)
-    async def logout(self, request: Request[Any, Any, Any]) -> Page:
-        form = await request.form()
-        if not await _csrf_ok(request, form):
-            caller = await page_caller(request)
-            return _message(request, caller, "退出请求未通过安全校验，请返回仪表盘后重试。", 403)
-        token = request.cookies.get(SESSION, "")
-        if _TOKEN.match(token):
-            await auth.logout(token)
-        gone = Redirect("/login", status_code=303, headers=HEADERS)
-        gone.delete_cookie(SESSION, path="/")
-        return gone
-
     @get("/dashboard")
     async def dashboard(self, request: Request[Any, Any, Any]) -> Page:
         caller = await page_caller(request)
@@ -166,8 +64,8 @@ class DashboardPages(Controller):
             code = await _area_code(caller, query.get("area"))
             context = await dashboard.load(caller, code, _as_of(query.get("as_of")))
         except DomainError as refused:
-            return _message(request, caller, *_refusal(refused, code))
-        token, cookies = _csrf(request)
+            return message_page(request, caller, *_refusal(refused, code))
+        token, cookies = csrf_token(request)
         context["csrf"] = token
         return Template("dashboard.html", context=context, cookies=cookies, headers=HEADERS)
 
@@ -190,7 +88,7 @@ class DashboardPages(Controller):
             else:
                 table = exports.participation_table(await service.participation(caller, code, as_of, breakdown=True))
         except DomainError as refused:
-            return _message(request, caller, *_refusal(refused, code))
+            return message_page(request, caller, *_refusal(refused, code))
         return exports.download(table, file_format)
 
 
