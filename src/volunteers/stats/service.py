@@ -71,7 +71,7 @@ async def refresh() -> int:
     total = 0
     async with db.connection() as conn:
         while True:
-            refreshed: int = await conn.fetchval("SELECT stats_refresh($1, 1)", REFRESH_BATCH)
+            refreshed: int = await conn.fetchval(db.sql("stats/refresh"), REFRESH_BATCH)
             total += refreshed
             if refreshed < REFRESH_BATCH:  # it took every mark there was: writes made meanwhile are not waited for
                 return total
