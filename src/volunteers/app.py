@@ -30,7 +30,7 @@ from volunteers.limits import ScanLimits
 from volunteers.openapi import DocumentedJsonRenderPlugin
 from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
-from volunteers.stats import pages as stats_pages
+from volunteers.stats.outputs import pages as stats_pages
 from volunteers.web import session as web_session
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"

@@ -11,11 +11,13 @@ from typing import Any
 
 from volunteers.access import Caller
 from volunteers.areas.tables import Area
-from volunteers.stats import charts, service, views
-from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
-from volunteers.stats.charts import Series, number
-from volunteers.stats.schemas import Figure, ParticipationOut
-from volunteers.stats.view_schemas import ActivityGroupsOut, MonthlyOut
+from volunteers.stats.definitions import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
+from volunteers.stats.figures import participation
+from volunteers.stats.outputs import charts
+from volunteers.stats.outputs.charts import Series, number
+from volunteers.stats.schemas import ActivityGroupsOut, Figure, FigureQuery, MonthlyOut, ParticipationOut
+from volunteers.stats.views import activity_groups, monthly_series
+from volunteers.stats.views.activities import EARLIEST, default_range
 from volunteers.web.session import page_user
 
 HEADLINES = (
@@ -173,8 +175,8 @@ def first_month(as_of: date, months: int = 12) -> str:
 
 async def load(caller: Caller, code: str, as_of: date) -> dict[str, Any]:
     """Compute the figures (404 outside the caller's subtree, 422 for a bad date) and build the page."""
-    figures = await service.participation(caller, code, as_of, breakdown=True)
-    monthly = await views.monthly(caller, code, max(first_month(as_of), "1949-10"), f"{as_of:%Y-%m}")
-    start, end = views.default_range(as_of)
-    categories = await views.activity_groups(caller, code, max(start, views.EARLIEST), end, "category")
+    figures = await participation(caller, FigureQuery(area=code, as_of=as_of, breakdown=True))
+    monthly = await monthly_series(caller, code, max(first_month(as_of), "1949-10"), f"{as_of:%Y-%m}")
+    start, end = default_range(as_of)
+    categories = await activity_groups(caller, code, max(start, EARLIEST), end, "category")
     return context(caller, figures, monthly, categories, await parent_of(caller, code))

@@ -16,7 +16,10 @@ from litestar.response import Redirect, Template
 from volunteers.access import Caller
 from volunteers.errors import DomainError, Invalid, NotFound
 from volunteers.fields import today
-from volunteers.stats import dashboard, exports, service, views
+from volunteers.stats.figures import participation
+from volunteers.stats.outputs import dashboard, exports
+from volunteers.stats.schemas import FigureQuery
+from volunteers.stats.views import team_figures
 from volunteers.web.session import HEADERS, Page, csrf_token, message_page, page_caller
 
 _AREA = re.compile(r"^[A-Za-z0-9-]{1,32}$")
@@ -84,9 +87,10 @@ class DashboardPages(Controller):
             code = await _area_code(caller, query.get("area"))
             as_of = _as_of(query.get("as_of"))
             if what == "teams":
-                table = exports.teams_table(await views.teams(caller, code, as_of))
+                table = exports.teams_table(await team_figures(caller, FigureQuery(area=code, as_of=as_of)))
             else:
-                table = exports.participation_table(await service.participation(caller, code, as_of, breakdown=True))
+                figures = await participation(caller, FigureQuery(area=code, as_of=as_of, breakdown=True))
+                table = exports.participation_table(figures)
         except DomainError as refused:
             return message_page(request, caller, *_refusal(refused, code))
         return exports.download(table, file_format)
