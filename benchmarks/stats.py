@@ -28,8 +28,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from volunteers import db, embedded  # noqa: E402
 from volunteers.access import Caller  # noqa: E402
-from volunteers.stats import service  # noqa: E402
+from volunteers.stats.counts import reference_counts  # noqa: E402
 from volunteers.stats.definitions import SOURCES  # noqa: E402
+from volunteers.stats.figures import parameters, participation, rounded  # noqa: E402
+from volunteers.stats.schemas import FigureQuery  # noqa: E402
+from volunteers.stats.targets import Target, children_of, readable_area  # noqa: E402
 
 TODAY = date(2026, 11, 27)
 YEARS = 5
@@ -155,20 +158,20 @@ async def build(dsn: str, volunteers: int, records: int) -> None:
     await conn.close()
 
 
-async def reference(area: service.Target, targets: list[service.Target], as_of: date) -> dict[str, dict[str, int]]:
-    p = service.parameters(as_of, 365, 0, list(SOURCES))
-    return {t.code + ("/own" if t.own else ""): await service.reference_counts(t, p) for t in targets}
+async def reference(area: Target, targets: list[Target], as_of: date) -> dict[str, dict[str, int]]:
+    p = parameters(FigureQuery(area=area.code, as_of=as_of, window_days=365, min_hours=0, sources=list(SOURCES)))
+    return {t.code + ("/own" if t.own else ""): await reference_counts(t, p) for t in targets}
 
 
 async def measure(as_of: date, runs: int) -> tuple[float, float, bool]:
     fast_times = []
     for _ in range(runs):
         started = time.perf_counter()
-        result = await service.participation(SYSTEM, "GX", as_of, breakdown=True)
+        result = await participation(SYSTEM, FigureQuery(area="GX", as_of=as_of, breakdown=True))
         fast_times.append((time.perf_counter() - started) * 1000)
-    area = await service.readable_area(SYSTEM, "GX")
-    children = await service.children_of(area)
-    own = service.Target(area.id, area.code, area.name, area.level, area.path, own=True)
+    area = await readable_area(SYSTEM, "GX")
+    children = await children_of(area)
+    own = Target(area.id, area.code, area.name, area.level, area.path, own=True)
     started = time.perf_counter()
     naive = await reference(area, [area, *children, own], as_of)
     reference_ms = (time.perf_counter() - started) * 1000
@@ -184,7 +187,7 @@ async def measure(as_of: date, runs: int) -> tuple[float, float, bool]:
         expected = {
             "registered": counts["registered"],
             "active": counts["active"],
-            "hours_total": service.rounded(counts["minutes"] / 60),
+            "hours_total": rounded(counts["minutes"] / 60),
             "participants": counts["participants"],
         }
         got = {name: figures[name].value for name in ADDITIVE}

@@ -35,11 +35,12 @@ from volunteers.people import routes as people_routes
 from volunteers.query_strings import Utf8QueryStrings
 from volunteers.security import add_security_headers, install_log_redaction
 from volunteers.settings import get_settings
-from volunteers.stats import pages as stats_pages
 from volunteers.stats import routes as stats_routes
+from volunteers.stats.outputs import pages as stats_pages
 from volunteers.teams import routes as teams_routes
 from volunteers.transfer import routes as transfer_routes
 from volunteers.venues import routes as venues_routes
+from volunteers.web import session as web_session
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 MAX_BODY = 1024 * 1024  # bytes of a request body (spreadsheet uploads have their own route-level limit)
@@ -104,7 +105,7 @@ def create_app() -> Litestar:
     )
     settings = get_settings()
     return Litestar(
-        route_handlers=[health, public_api, staff_api, *checkin_pages.PAGES, *stats_pages.PAGES],
+        route_handlers=[health, public_api, staff_api, *checkin_pages.PAGES, *web_session.PAGES, *stats_pages.PAGES],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         state=State(
             {

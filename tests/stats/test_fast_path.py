@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 
 from tests.conftest import empty_tables
 from volunteers import db
+from volunteers.stats.counts import counts, reference_counts
 from volunteers.stats.definitions import SOURCES
-from volunteers.stats.service import Target, counts, parameters, reference_counts, refresh
+from volunteers.stats.figures import parameters
+from volunteers.stats.refresh import refresh
+from volunteers.stats.schemas import FigureQuery
+from volunteers.stats.targets import Target
 
 AREAS = [  # id, code, level, parent id, path
     (1, "D1", "district", None, "/D1/"),
@@ -119,7 +123,7 @@ async def change(ids: list[int], changes: list[tuple[str, int, int]]) -> None:
 
 async def assert_paths_agree(as_of: date) -> None:
     await refresh()
-    p = parameters(as_of, 365, 0, list(SOURCES))
+    p = parameters(FigureQuery(area="D1", as_of=as_of, window_days=365, min_hours=0, sources=list(SOURCES)))
     fast = await counts(TARGETS, p)
     for target in TARGETS:
         reference = await reference_counts(target, p)

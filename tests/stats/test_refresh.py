@@ -8,12 +8,15 @@ from typing import Any
 
 from tests.stats.test_fast_path import BASE, TARGETS, build
 from volunteers import db
-from volunteers.stats import service
+from volunteers.stats.counts import counts, reference_counts
 from volunteers.stats.definitions import SOURCES
-from volunteers.stats.service import counts, parameters, reference_counts, refresh
+from volunteers.stats.figures import parameters
+from volunteers.stats.refresh import refresh
+from volunteers.stats.schemas import FigureQuery
 
 DISTRICT = TARGETS[0]
 AS_OF = BASE + timedelta(days=60)
+QUERY = FigureQuery(area="D1", as_of=AS_OF, window_days=365, min_hours=0, sources=list(SOURCES))
 
 
 async def serve(volunteer: int, place: int, day: int, minutes: int) -> None:
@@ -34,14 +37,14 @@ async def serve(volunteer: int, place: int, day: int, minutes: int) -> None:
 
 async def district_figures() -> dict[str, int]:
     """The district's record-based figures from the derived tables."""
-    p = parameters(AS_OF, 365, 0, list(SOURCES))
+    p = parameters(QUERY)
     fast = (await counts([DISTRICT], p))[(DISTRICT.id, False)]
     return {k: int(v) for k, v in fast.items() if k in ("registered", "active", "minutes", "participants")}
 
 
 async def recount() -> dict[str, int]:
     """The same figures counted from the records themselves."""
-    return {k: int(v) for k, v in (await reference_counts(DISTRICT, parameters(AS_OF, 365, 0, list(SOURCES)))).items()}
+    return {k: int(v) for k, v in (await reference_counts(DISTRICT, parameters(QUERY))).items()}
 
 
 async def test_a_refresh_waits_for_one_still_in_progress(app: Any) -> None:
@@ -111,11 +114,11 @@ async def test_concurrent_refreshes_across_areas_do_not_deadlock(app: Any) -> No
 
 async def test_a_large_refresh_commits_batch_by_batch(app: Any, monkeypatch: Any) -> None:
     """After a bulk write, the refresh goes a batch per transaction until nothing is left."""
-    monkeypatch.setattr(service, "REFRESH_BATCH", 4)
+    monkeypatch.setattr("volunteers.stats.refresh.REFRESH_BATCH", 4)
     people = await build([((3, 4, 6)[n % 3], 0, None) for n in range(10)], [])
     for n, volunteer in enumerate(people):
         await serve(volunteer, (3, 4, 6)[n % 3], 1 + n, 10 + n)
-    assert await service.refresh() == 10
+    assert await refresh() == 10
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM stats_dirty") == 0
     figures = await district_figures()

@@ -19,11 +19,19 @@ from rich.table import Table
 from volunteers import runtime
 from volunteers.access import Caller
 from volunteers.errors import DomainError
-from volunteers.stats import exports, service
-from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
-from volunteers.stats.charts import number
-from volunteers.stats.definitions import DEFAULT_MIN_HOURS, DEFAULT_WINDOW_DAYS
-from volunteers.stats.schemas import AreaFigures, Figure, ParticipationOut
+from volunteers.stats.definitions import (
+    CATALOGUE,
+    DEFAULT_MIN_HOURS,
+    DEFAULT_WINDOW_DAYS,
+    LABELS,
+    PARTS,
+    SOURCE_NAMES,
+)
+from volunteers.stats.figures import participation
+from volunteers.stats.outputs import exports
+from volunteers.stats.outputs.charts import number
+from volunteers.stats.query import split_sources
+from volunteers.stats.schemas import AreaFigures, Figure, FigureQuery, ParticipationOut
 
 AREA_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 # The command line reads everything, as a system administrator would.
@@ -58,16 +66,15 @@ def register(commands: Any) -> None:
 
 
 async def _participation(args: argparse.Namespace) -> ParticipationOut:
-    sources = [s.strip() for s in args.sources.split(",") if s.strip()] if args.sources else None
-    return await service.participation(
-        SYSTEM,
-        args.area,
-        args.as_of,
+    query = FigureQuery(
+        area=args.area,
+        as_of=args.as_of,
         window_days=args.window_days,
         min_hours=args.min_hours,
-        sources=sources,
+        sources=split_sources(args.sources),
         breakdown=args.breakdown,
     )
+    return await participation(SYSTEM, query)
 
 
 def _cell(f: Figure, part: str) -> str:

@@ -6,8 +6,8 @@ import math
 from decimal import Decimal
 
 from volunteers.access import Caller
+from volunteers.stats.figures import participation, percent, rounded
 from volunteers.stats.schemas import Comparison, Consistency, ReconcileIn, ReconcileOut, ReconcileParameters
-from volunteers.stats.service import participation, percent, rounded
 
 # A published rate like 17.16 stands for anything that rounds to it.
 RATE_TOLERANCE = 0.005
@@ -54,14 +54,7 @@ def _implied(
 async def reconcile(caller: Caller, data: ReconcileIn) -> ReconcileOut:
     """For each reported figure: the recorded value, the difference, agreement, and what it implies."""
     p = data.parameters or ReconcileParameters()
-    result = await participation(
-        caller,
-        data.area,
-        data.as_of,
-        window_days=p.window_days,
-        min_hours=p.min_hours,
-        sources=p.sources,
-    )
+    result = await participation(caller, p.query(data.area, data.as_of))
     f = result.figures
     r = data.reported
 

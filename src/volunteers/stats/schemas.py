@@ -1,16 +1,32 @@
-"""Response bodies for statistics."""
+"""Statistics in and out: the figure query, figures, every view's answer, reconciliation and snapshots."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
 
+import msgspec
 from msgspec import Meta, Struct
 
 from volunteers.fields import AreaCode, ShortText
-from volunteers.stats.definitions import Definition
+from volunteers.stats.definitions import DEFAULT_MIN_HOURS, DEFAULT_WINDOW_DAYS, Definition
 
 Number = int | float
+
+
+class FigureQuery(Struct, frozen=True, kw_only=True):
+    """What figures are asked for: an area as of a date, the definition's parameters, and the breakdown.
+
+    Routes, pages, the command line, reconciliation and snapshots each build one; the figures
+    check it (`figures.parameters`). `sources` None means every source.
+    """
+
+    area: str
+    as_of: date
+    window_days: int = DEFAULT_WINDOW_DAYS
+    min_hours: float = DEFAULT_MIN_HOURS
+    sources: list[str] | None = None
+    breakdown: bool = False
 
 
 class Figure(Struct, omit_defaults=True):
@@ -61,10 +77,98 @@ class DefinitionsOut(Struct):
     definitions: list[Definition]
 
 
+# The other views: activities grouped, per team, star levels, the monthly series.
+
+
+class GroupRow(Struct):
+    key: str | None
+    label: str
+    figures: dict[str, Figure]
+
+
+class ActivityGroupsOut(Struct):
+    area: AreaRef
+    group: str
+    start: date = msgspec.field(name="from")
+    end: date = msgspec.field(name="to")
+    sources: list[str]
+    rows: list[GroupRow]
+    total: dict[str, Figure]
+    note: str
+    definitions: list[Definition]
+
+
+class TeamRow(Struct):
+    id: int
+    name: str
+    sponsor: str
+    area: AreaRef
+    figures: dict[str, Figure]
+
+
+class TeamsOut(Struct):
+    area: AreaRef
+    as_of: date
+    parameters: Parameters
+    items: list[TeamRow]
+    total: int
+    listed: str
+    definitions: list[Definition]
+
+
+class StarLevel(Struct):
+    stars: int
+    threshold_hours: float | None
+    figures: dict[str, Figure]
+
+
+class AreaStars(Struct):
+    area: AreaRef
+    registered: Figure
+    levels: list[StarLevel]
+
+
+class StarsOut(Struct):
+    area: AreaRef
+    as_of: date
+    thresholds: list[float]
+    sources: list[str]
+    registered: Figure
+    levels: list[StarLevel]
+    definitions: list[Definition]
+    children: list[AreaStars] | None = None
+
+
+class MonthRow(Struct):
+    month: str
+    month_end: date
+    figures: dict[str, Figure]
+
+
+class MonthlyOut(Struct):
+    area: AreaRef
+    start: str = msgspec.field(name="from")
+    end: str = msgspec.field(name="to")
+    parameters: dict[str, Any]
+    rows: list[MonthRow]
+    definitions: list[Definition]
+
+
 class ReconcileParameters(Struct, forbid_unknown_fields=True):
     window_days: Annotated[int, Meta(ge=1, le=3660)] = 365
     min_hours: Annotated[float, Meta(ge=0, le=24)] = 0.0
     sources: list[str] | None = None
+
+    def query(self, area: str, as_of: date, *, breakdown: bool = False) -> FigureQuery:
+        """The figure query these parameters ask, for an area as of a date."""
+        return FigureQuery(
+            area=area,
+            as_of=as_of,
+            window_days=self.window_days,
+            min_hours=self.min_hours,
+            sources=self.sources,
+            breakdown=breakdown,
+        )
 
 
 class Reported(Struct, forbid_unknown_fields=True):

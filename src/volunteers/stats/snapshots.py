@@ -10,6 +10,7 @@ from volunteers import audit
 from volunteers.access import Caller
 from volunteers.errors import NotFound
 from volunteers.stats.definitions import DEFINITIONS
+from volunteers.stats.figures import participation
 from volunteers.stats.schemas import (
     ParticipationOut,
     ReconcileParameters,
@@ -18,23 +19,15 @@ from volunteers.stats.schemas import (
     SnapshotPage,
     SnapshotSummary,
 )
-from volunteers.stats.service import participation, readable_area
 from volunteers.stats.tables import StatsSnapshot
+from volunteers.stats.targets import readable_area
 
 
 async def create(caller: Caller, data: SnapshotIn) -> SnapshotOut:
     """Compute the figures now and store them, with the definitions' texts, for good."""
     area = await readable_area(caller, data.area)
     p = data.parameters or ReconcileParameters()
-    figures = await participation(
-        caller,
-        data.area,
-        data.as_of,
-        breakdown=data.breakdown,
-        window_days=p.window_days,
-        min_hours=p.min_hours,
-        sources=p.sources,
-    )
+    figures = await participation(caller, p.query(data.area, data.as_of, breakdown=data.breakdown))
     body = {
         "participation": msgspec.to_builtins(figures),
         "definitions": msgspec.to_builtins(list(DEFINITIONS.values())),

@@ -23,7 +23,7 @@ from volunteers.errors import Invalid
 from volunteers.fields import today
 from volunteers.people.disclosure import phone_for
 from volunteers.people.service import list_volunteers
-from volunteers.stats.catalogue import SOURCE_NAMES
+from volunteers.stats.definitions import SOURCE_NAMES
 from volunteers.teams.service import list_teams
 from volunteers.teams.tables import Team
 from volunteers.transfer.columns import ID_NUMBER_ON_FILE, KINDS, ColumnSpec, KindSpec

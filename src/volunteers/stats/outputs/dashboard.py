@@ -1,7 +1,7 @@
 """The dashboard page's content: headline figures with their definitions, and three charts.
 
-The page itself (login, cookies, CSRF) is in pages.py; this module only turns the statistics
-services' answers into what dashboard.html shows, so the page and the API can never disagree.
+The page itself is in pages.py (its login session in volunteers.web.session); this module only turns
+the statistics services' answers into what dashboard.html shows, so the page and the API can never disagree.
 """
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ from typing import Any
 
 from volunteers.access import Caller
 from volunteers.areas.tables import Area
-from volunteers.stats import charts, service, views
-from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
-from volunteers.stats.charts import Series, number
-from volunteers.stats.schemas import Figure, ParticipationOut
-from volunteers.stats.view_schemas import ActivityGroupsOut, MonthlyOut
+from volunteers.stats.definitions import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
+from volunteers.stats.figures import participation
+from volunteers.stats.outputs import charts
+from volunteers.stats.outputs.charts import Series, number
+from volunteers.stats.schemas import ActivityGroupsOut, Figure, FigureQuery, MonthlyOut, ParticipationOut
+from volunteers.stats.views import activity_groups, monthly_series
+from volunteers.stats.views.activities import EARLIEST, default_range
+from volunteers.web.session import page_user
 
 HEADLINES = (
     "registered",
@@ -28,7 +31,6 @@ HEADLINES = (
     "participants",
 )
 TITLES = {"registration_rate": "注册率", "active_rate": "活跃率", "hours_total": "服务时长（小时）"}
-ROLES = {"admin": "管理员", "staff": "工作人员", "official": "统计查看"}
 
 
 async def home_area(caller: Caller) -> str | None:
@@ -140,7 +142,7 @@ def context(
         [Series("活动数", [r.figures["activities"].value for r in categories.rows], charts.PALETTE[2])],
     )
     return {
-        "user": {"name": caller.username, "role": ROLES.get(caller.role, caller.role)},
+        "user": page_user(caller),
         "area": figures.area,
         "as_of": figures.as_of.isoformat(),
         "parent": parent,
@@ -173,8 +175,8 @@ def first_month(as_of: date, months: int = 12) -> str:
 
 async def load(caller: Caller, code: str, as_of: date) -> dict[str, Any]:
     """Compute the figures (404 outside the caller's subtree, 422 for a bad date) and build the page."""
-    figures = await service.participation(caller, code, as_of, breakdown=True)
-    monthly = await views.monthly(caller, code, max(first_month(as_of), "1949-10"), f"{as_of:%Y-%m}")
-    start, end = views.default_range(as_of)
-    categories = await views.activity_groups(caller, code, max(start, views.EARLIEST), end, "category")
+    figures = await participation(caller, FigureQuery(area=code, as_of=as_of, breakdown=True))
+    monthly = await monthly_series(caller, code, max(first_month(as_of), "1949-10"), f"{as_of:%Y-%m}")
+    start, end = default_range(as_of)
+    categories = await activity_groups(caller, code, max(start, EARLIEST), end, "category")
     return context(caller, figures, monthly, categories, await parent_of(caller, code))

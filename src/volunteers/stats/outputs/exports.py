@@ -19,10 +19,17 @@ from openpyxl.styles import Font
 from volunteers import clock
 from volunteers.fields import LOCAL_TZ
 from volunteers.spreadsheet_cells import append_row, write_csv
-from volunteers.stats.catalogue import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
-from volunteers.stats.definitions import Definition
-from volunteers.stats.schemas import AreaRef, Figure, ParticipationOut
-from volunteers.stats.view_schemas import ActivityGroupsOut, MonthlyOut, StarsOut, TeamsOut
+from volunteers.stats.definitions import CATALOGUE, LABELS, PARTS, SOURCE_NAMES, Definition
+from volunteers.stats.schemas import (
+    ActivityGroupsOut,
+    AreaRef,
+    Figure,
+    MonthlyOut,
+    ParticipationOut,
+    StarsOut,
+    TeamsOut,
+)
+from volunteers.stats.views.activities import GROUP_NAMES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_NAMES = {"district": "区", "street": "街道", "community": "社区"}
@@ -172,7 +179,6 @@ ACTIVITY_FIGURES = [
     ("participants", "activity_participants"),
     ("hours", "activity_hours"),
 ]
-GROUP_HEADERS = {"category": "活动类别", "venue": "阵地", "team": "组织服务队", "month": "月份"}
 
 
 def activities_table(out: ActivityGroupsOut) -> Table:
@@ -182,13 +188,13 @@ def activities_table(out: ActivityGroupsOut) -> Table:
     return Table(
         sheet="活动统计",
         stem=f"activities-{out.group}-{out.area.code}-{out.start}-{out.end}",
-        title=f"活动统计（按{GROUP_HEADERS[out.group]}）-{out.area.code}-{out.start}-{out.end}",
-        headers=["编码", GROUP_HEADERS[out.group], *figure_headers(ACTIVITY_FIGURES)],
+        title=f"活动统计（按{GROUP_NAMES[out.group]}）-{out.area.code}-{out.start}-{out.end}",
+        headers=["编码", GROUP_NAMES[out.group], *figure_headers(ACTIVITY_FIGURES)],
         rows=rows,
         parameters=[
             ("区域", f"{out.area.name}（{out.area.code}）"),
             ("起止日期", f"{out.start} 至 {out.end}（含两端）"),
-            ("分组", GROUP_HEADERS[out.group]),
+            ("分组", GROUP_NAMES[out.group]),
             ("计入来源", _sources(out.sources)),
             ("说明", out.note),
         ],

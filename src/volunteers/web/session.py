@@ -1,0 +1,137 @@
+"""The site's staff login session: the /login and /logout pages, the session cookie, CSRF.
+
+The session is the bearer token of `auth.service.login`, kept in an HttpOnly, SameSite=Strict
+cookie. Every form that changes something carries a CSRF token compared with a cookie of the
+same value (double submit), so a page on another site cannot post here on a user's behalf.
+Staff pages find their user with `page_caller` and send strangers to /login.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Response, Template
+
+from volunteers import clock
+from volunteers.access import Caller
+from volunteers.auth import service as auth
+from volunteers.auth.authentication import caller_for_token
+from volunteers.errors import TooManyAttempts, Unauthorized
+from volunteers.settings import get_settings
+
+SESSION = "vol_session"
+CSRF = "vol_csrf"
+HOME = "/dashboard"  # where a login lands
+Page = Template | Redirect | Response[Any]
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,200}$")
+# Security headers (CSP, frame, sniffing) come from volunteers.security on every response.
+HEADERS = {"Cache-Control": "no-store"}
+ROLES = {"admin": "管理员", "staff": "工作人员", "official": "统计查看"}
+
+
+def _secure(request: Request[Any, Any, Any]) -> bool:
+    return request.url.scheme == "https" or get_settings().public_base_url.startswith("https://")
+
+
+def _cookie(request: Request[Any, Any, Any], key: str, value: str, max_age: int | None = None) -> Cookie:
+    return Cookie(
+        key=key, value=value, max_age=max_age, path="/", httponly=True, samesite="strict", secure=_secure(request)
+    )
+
+
+def csrf_token(request: Request[Any, Any, Any]) -> tuple[str, list[Cookie]]:
+    """The CSRF token of this browser, and the cookie to set when it is new."""
+    current = request.cookies.get(CSRF, "")
+    if _TOKEN.match(current):
+        return current, []
+    fresh = secrets.token_urlsafe(32)
+    return fresh, [_cookie(request, CSRF, fresh)]
+
+
+async def csrf_ok(request: Request[Any, Any, Any], form: Any) -> bool:
+    """Whether a posted form carries this browser's CSRF token."""
+    cookie = request.cookies.get(CSRF, "")
+    sent = str(form.get("csrf", ""))[:200]
+    return bool(_TOKEN.match(cookie)) and secrets.compare_digest(cookie.encode(), sent.encode())
+
+
+async def page_caller(request: Request[Any, Any, Any]) -> Caller | None:
+    """The logged-in staff user behind the session cookie, if any."""
+    token = request.cookies.get(SESSION, "")
+    return await caller_for_token(token) if _TOKEN.match(token) else None
+
+
+def page_user(caller: Caller) -> dict[str, str]:
+    """Who is logged in, as a page's header names them."""
+    return {"name": caller.username, "role": ROLES.get(caller.role, caller.role)}
+
+
+def message_page(
+    request: Request[Any, Any, Any], caller: Caller | None, message: str, status: int, back: str = HOME
+) -> Template:
+    """A staff page that says only why it cannot show what was asked, with a way back."""
+    token, cookies = csrf_token(request)
+    user = page_user(caller) if caller else None
+    context = {"error": message, "back": back, "csrf": token, "user": user}
+    return Template("dashboard.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
+
+
+def _login_page(
+    request: Request[Any, Any, Any], error: str | None = None, status: int = 200, username: str = ""
+) -> Template:
+    token, cookies = csrf_token(request)
+    context = {"csrf": token, "error": error, "username": username}
+    return Template("login.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
+
+
+class LoginPages(Controller):
+    include_in_schema = False
+
+    @get("/login")
+    async def login_form(self, request: Request[Any, Any, Any]) -> Page:
+        if await page_caller(request) is not None:
+            return Redirect(HOME, status_code=303)
+        return _login_page(request)
+
+    @post("/login", status_code=200)
+    async def login(self, request: Request[Any, Any, Any]) -> Page:
+        form = await request.form()
+        username, password = str(form.get("username", "")), str(form.get("password", ""))
+        if not await csrf_ok(request, form):
+            return _login_page(request, "页面已过期，请重新输入后登录", status=403, username=username[:64])
+        valid = 0 < len(username) <= 64 and 0 < len(password) <= 200 and "\x00" not in username + password
+        try:
+            if not valid:
+                raise Unauthorized("用户名或密码错误", code="bad_credentials")
+            address = request.client.host if request.client else "unknown"
+            token = await auth.login(username, password, address=address)
+        except TooManyAttempts as throttled:
+            return _login_page(request, throttled.message, status=429, username=username[:64])
+        except Unauthorized:
+            return _login_page(request, "用户名或密码错误", status=401, username=username[:64])
+        lifetime = int((token.expires_at - clock.now()).total_seconds())
+        cookies = [
+            _cookie(request, SESSION, token.access_token, max_age=lifetime),
+            _cookie(request, CSRF, secrets.token_urlsafe(32)),  # a fresh CSRF token for the new session
+        ]
+        return Redirect(HOME, status_code=303, cookies=cookies, headers=HEADERS)
+
+    @post("/logout", status_code=200)
+    async def logout(self, request: Request[Any, Any, Any]) -> Page:
+        form = await request.form()
+        if not await csrf_ok(request, form):
+            caller = await page_caller(request)
+            return message_page(request, caller, "退出请求未通过安全校验，请返回仪表盘后重试。", 403)
+        token = request.cookies.get(SESSION, "")
+        if _TOKEN.match(token):
+            await auth.logout(token)
+        gone = Redirect("/login", status_code=303, headers=HEADERS)
+        gone.delete_cookie(SESSION, path="/")
+        return gone
+
+
+PAGES = [LoginPages]
