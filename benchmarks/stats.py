@@ -30,6 +30,7 @@ from volunteers import db, embedded  # noqa: E402
 from volunteers.access import Caller  # noqa: E402
 from volunteers.stats import service  # noqa: E402
 from volunteers.stats.definitions import SOURCES  # noqa: E402
+from volunteers.upgrade import migrate  # noqa: E402
 
 TODAY = date(2026, 11, 27)
 YEARS = 5
@@ -209,7 +210,7 @@ async def main() -> None:
         await admin.execute("CREATE DATABASE bench_stats")
         await admin.close()
         db.configure(dsn)
-        await db.migrate()
+        await migrate()
         print("building the district …", flush=True)
         await build(dsn, args.volunteers, args.records)
     db.configure(dsn)

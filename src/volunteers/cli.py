@@ -12,6 +12,7 @@ from typing import Any
 
 from volunteers import db, embedded
 from volunteers.settings import get_settings
+from volunteers.upgrade import migrate
 
 # Modules that add their own subcommands: each has `register(commands)`, where `commands`
 # is the argparse sub-parsers object; the handler it sets takes the parsed Namespace.
@@ -31,7 +32,7 @@ def _connect() -> str:
 async def _with_database(work: Callable[[], Awaitable[Any]]) -> Any:
     await db.open_pool(max_size=2)
     try:
-        await db.migrate()
+        await migrate()
         return await work()
     finally:
         await db.close_pool()

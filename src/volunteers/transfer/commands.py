@@ -19,6 +19,7 @@ from volunteers.settings import get_settings
 from volunteers.transfer.columns import KINDS
 from volunteers.transfer.readers import MB, ImportLimits
 from volunteers.transfer.schemas import ImportReport
+from volunteers.upgrade import migrate
 
 SHOWN_ERRORS = 100
 
@@ -90,7 +91,7 @@ async def _run(args: argparse.Namespace, content: bytes, progress: Any) -> Any:
 
     await db.open_pool(max_size=2)
     try:
-        await db.migrate()
+        await migrate()
         return await run_import(
             None,
             args.kind,
