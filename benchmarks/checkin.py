@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from volunteers import db, embedded  # noqa: E402
+from volunteers.upgrade import migrate  # noqa: E402
 
 PER_THREAD = 400_000  # distinct phones per wrk thread
 THREADS = 2
@@ -58,7 +59,7 @@ async def prepare(server_dsn: str) -> tuple[str, str]:
     await admin.close()
     dsn = server_dsn.replace("/postgres?", "/bench_checkin?")
     db.configure(dsn)
-    await db.migrate()
+    await migrate()
     conn = await asyncpg.connect(dsn)
     await conn.execute(
         "INSERT INTO area (code, name, level, parent, path) VALUES ('D1', '高新区', 'district', NULL, '/D1/')"

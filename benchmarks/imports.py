@@ -35,6 +35,7 @@ from openpyxl import Workbook  # noqa: E402
 from volunteers import db, embedded  # noqa: E402
 from volunteers.people.identity import encrypt_id_number, id_number_hash  # noqa: E402
 from volunteers.transfer.imports import run_import  # noqa: E402
+from volunteers.upgrade import migrate  # noqa: E402
 
 COMMUNITIES = [("C11", "东一社区"), ("C12", "东二社区"), ("C13", "东三社区"), ("C14", "东四社区")]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -102,7 +103,7 @@ async def prepare(server_dsn: str) -> str:
     dsn = server_dsn.replace("/postgres?", "/bench_imports?")
     db.configure(dsn)
     await db.open_pool(max_size=4)
-    await db.migrate()
+    await migrate()
     async with db.connection() as conn:
         await conn.execute(
             "INSERT INTO area (code, name, level, parent, path) VALUES ('D1', '高新区', 'district', NULL, '/D1/')"

@@ -40,6 +40,7 @@ from checkin import free_port, serve  # noqa: E402
 
 from volunteers import db, embedded  # noqa: E402
 from volunteers.fields import LOCAL_TZ, today  # noqa: E402
+from volunteers.upgrade import migrate  # noqa: E402
 
 VOLUNTEERS = 5000
 ACTIVITIES = 20  # open now: ids 1..20, scanned into and out of
@@ -54,7 +55,7 @@ async def prepare(server_dsn: str) -> str:
     await admin.close()
     dsn = server_dsn.replace("/postgres?", "/bench_soak?")
     db.configure(dsn)
-    await db.migrate()
+    await migrate()
     conn = await asyncpg.connect(dsn)
     await conn.execute("""
         INSERT INTO area (id, code, name, level, parent, path) VALUES

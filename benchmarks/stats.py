@@ -33,6 +33,7 @@ from volunteers.stats.definitions import SOURCES  # noqa: E402
 from volunteers.stats.figures import parameters, participation, rounded  # noqa: E402
 from volunteers.stats.schemas import FigureQuery  # noqa: E402
 from volunteers.stats.targets import Target, children_of, readable_area  # noqa: E402
+from volunteers.upgrade import migrate  # noqa: E402
 
 TODAY = date(2026, 11, 27)
 YEARS = 5
@@ -212,7 +213,7 @@ async def main() -> None:
         await admin.execute("CREATE DATABASE bench_stats")
         await admin.close()
         db.configure(dsn)
-        await db.migrate()
+        await migrate()
         print("building the district …", flush=True)
         await build(dsn, args.volunteers, args.records)
     db.configure(dsn)

@@ -22,6 +22,7 @@ os.environ.pop("DATABASE_URL", None)
 from volunteers import db, embedded
 from volunteers.app import create_app
 from volunteers.settings import get_settings
+from volunteers.upgrade import migrate, seed
 
 TEST_DATABASE = f"volunteers_test_{os.getpid()}"
 
@@ -60,7 +61,7 @@ async def database() -> AsyncIterator[str]:
     os.environ["DATABASE_URL"] = dsn
     get_settings.cache_clear()
     db.configure(dsn)
-    await db.migrate()
+    await migrate()
     yield dsn
     admin = await asyncpg.connect(server_dsn)
     await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
@@ -84,7 +85,7 @@ async def empty_tables() -> None:
         )
         names = ", ".join(f'"{t["tablename"]}"' for t in tables)
         await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        await db.seed(conn)
+        await seed(conn)
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
-"""Migrations: empty database to head, nothing pending, and the schema they build is the one the tables declare."""
+"""Upgrades: empty database to head, nothing pending, the schema the tables declare, and the definitions
+(functions, triggers) applied after migrating: by content hash, in turns, and never from a migration."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -12,11 +15,13 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 from piccolo.apps.migrations.commands.check import CheckMigrationManager
+from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.commands.new import AutoMigrationManager
 from piccolo.table import sort_table_classes
 
-from volunteers import db
+from volunteers import db, definitions, upgrade
 from volunteers.piccolo_conf import APP_REGISTRY
 from volunteers.settings import get_settings
 
@@ -66,10 +71,10 @@ async def engine_pointed_at(dsn: str) -> AsyncIterator[None]:
 
 
 async def migrated_database(dsn: str, name: str) -> str:
-    """A fresh database `name` on the server behind `dsn`, with every migration applied."""
+    """A fresh database `name` on the server behind `dsn`, upgraded: migrations, definitions, seeds."""
     target = await recreate_database(dsn, name)
     async with engine_pointed_at(target):
-        await db.migrate()
+        await upgrade.migrate()
     return target
 
 
@@ -118,28 +123,28 @@ async def schema_of(dsn: str) -> dict[str, dict[str, str]]:
         await conn.close()
 
 
-# Objects only the migrations create, on purpose: what a Piccolo Table cannot declare.
+# Objects a Piccolo Table cannot declare, on purpose: made by the inline DDL of the baseline migrations.
 MIGRATION_ONLY: dict[str, set[str]] = {
     # Piccolo's own log of applied migrations
     "table": {"migration"},
     "column": {f"migration.{c}" for c in ("id", "name", "app_name", "ran_on")},
     "constraint": {
         "migration.migration_pkey",
-        # sql/checkin/record_overlap.sql: one volunteer's approved time never overlaps itself
+        # checkin baseline: one volunteer's approved time never overlaps itself
         "service_record.service_record_no_overlap",
     },
     "index": {
         "migration.migration_pkey",
-        # sql/checkin/schema.sql: partial unique indexes (one live code, one scan per nonce, one record a day)
+        # checkin baseline: partial unique indexes (one live code, one scan per nonce, one record a day)
         "checkin_code.checkin_code_live_unique",
         "scan.scan_nonce_unique",
         "service_record.service_record_checkin_unique",
         "service_record.service_record_manual_unique",
         "service_record.service_record_inside",
         "service_record.service_record_no_overlap",
-        # teams migration: at most one open membership per volunteer and team
+        # teams baseline: at most one open membership per volunteer and team
         "membership.membership_open_unique",
-        # sql/stats/triggers.sql: subtree lookups and the day tables' covering indexes
+        # areas and stats baselines: subtree lookups and the day tables' covering indexes
         "area.area_path_prefix",
         "stats_registered_delta.stats_registered_delta_day",
         "stats_active_delta.stats_active_delta_day",
@@ -148,15 +153,23 @@ MIGRATION_ONLY: dict[str, set[str]] = {
     },
     "sequence": {
         "migration_id_seq",
-        # people migration: the unified volunteer number
+        # people baseline: the unified volunteer number
         "volunteer_no_seq",
     },
+}
+
+# Objects only the definitions make (volunteers/definitions.py, applied after migrating), with their own log.
+DEFINITIONS_ONLY: dict[str, set[str]] = {
+    "table": {"schema_definition"},
+    "column": {f"schema_definition.{c}" for c in ("name", "sha256", "applied_at")},
+    "constraint": {"schema_definition.schema_definition_pkey"},
+    "index": {"schema_definition.schema_definition_pkey"},
     "function": {
         # sql/checkin/functions.sql: hours rules and the one-round-trip scan
         "checkin_clipped_seconds",
         "checkin_minutes",
         "checkin_scan",
-        # sql/checkin/record_overlap.sql: an automatic approval that would overlap stays pending
+        # sql/checkin/hold_overlap.sql: an automatic approval that would overlap stays pending
         "service_record_hold_overlap",
         # sql/stats/triggers.sql and sql/stats/functions.sql: dirty marking and the refresh
         "stats_mark_records",
@@ -203,7 +216,8 @@ async def test_migrations_build_the_schema_the_tables_declare(database: str) -> 
     for kind in SCHEMA_QUERIES:
         ours, theirs = migrated[kind], declared[kind]
         only_migrated = set(ours) - set(theirs)
-        assert only_migrated == MIGRATION_ONLY.get(kind, set()), (kind, sorted(only_migrated))
+        expected = MIGRATION_ONLY.get(kind, set()) | DEFINITIONS_ONLY.get(kind, set())
+        assert only_migrated == expected, (kind, sorted(only_migrated))
         assert set(theirs) - set(ours) == set(), (kind, "declared but not migrated", sorted(set(theirs) - set(ours)))
         differing = {key: (ours[key], theirs[key]) for key in ours.keys() & theirs.keys() if ours[key] != theirs[key]}
         assert differing == {}, (kind, differing)
@@ -215,20 +229,129 @@ async def test_an_empty_database_migrates_to_head(database: str) -> None:
     try:
         assert (await schema_of(empty))["table"] == {}
         async with engine_pointed_at(empty):
-            await db.migrate()
+            await upgrade.migrate()
             statuses = await CheckMigrationManager(app_name="all").get_migration_statuses()
-            head = await schema_of(empty)
-            await db.migrate()  # at head, migrating again changes nothing
+            head, defined = await schema_of(empty), await definitions_state(empty)
+            await upgrade.migrate()  # at head, upgrading again changes nothing
             assert await schema_of(empty) == head
+            assert await definitions_state(empty) == defined  # not even a function rewritten the same
         assert len(statuses) == len(migration_files()) and all(s.has_ran for s in statuses), statuses
+        assert defined["log"] == {name: definitions.sha256(db.sql(name)) for name in definitions.DEFINITIONS}
         conn = await asyncpg.connect(empty)
         try:
             assert await conn.fetchval("SELECT count(*) FROM migration") == len(statuses)
-            assert await conn.fetchval("SELECT count(*) FROM activity_category") > 0  # seeded by a migration
+            assert await conn.fetchval("SELECT count(*) FROM activity_category") > 0  # seeded after migrating
         finally:
             await conn.close()
     finally:
         await drop_database(database, name)
+
+
+async def definitions_state(dsn: str) -> dict[str, dict[str, str]]:
+    """The definitions' log, and the catalogue row version (xmin) of every function and trigger: CREATE OR REPLACE
+    writes a new row version even for the same text, so an unchanged xmin means the object was not applied again."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        log = await conn.fetch("SELECT name, sha256, applied_at FROM schema_definition")
+        functions = await conn.fetch(
+            "SELECT oid::regprocedure::text AS name, xmin::text FROM pg_proc"
+            " WHERE pronamespace = 'public'::regnamespace"
+        )
+        triggers = await conn.fetch("SELECT tgname AS name, xmin::text FROM pg_trigger WHERE NOT tgisinternal")
+    finally:
+        await conn.close()
+    return {
+        "log": {r["name"]: r["sha256"] for r in log},
+        "applied_at": {r["name"]: str(r["applied_at"]) for r in log},
+        "function": {r["name"]: r["xmin"] for r in functions},
+        "trigger": {r["name"]: r["xmin"] for r in triggers},
+    }
+
+
+async def test_a_changed_definition_is_applied_again_and_an_unchanged_one_skipped(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"{_prefix()}_changed"
+    target = await migrated_database(database, name)
+    conn = await asyncpg.connect(target)
+    try:
+        assert await definitions.apply(conn) == []
+        before = await definitions_state(target)
+        read = db.sql
+        edited = (
+            read("checkin/functions") + "\nCOMMENT ON FUNCTION checkin_minutes(integer, integer, integer) IS 'v2';\n"
+        )
+        monkeypatch.setattr(db, "sql", lambda n: edited if n == "checkin/functions" else read(n))
+
+        assert await definitions.apply(conn) == ["checkin/functions"]
+        after = await definitions_state(target)
+        assert (
+            await conn.fetchval("SELECT obj_description('checkin_minutes(integer, integer, integer)'::regprocedure)")
+            == "v2"
+        )
+        assert after["log"] == {**before["log"], "checkin/functions": definitions.sha256(edited)}
+        rewritten = {f for f in after["function"] if after["function"][f] != before["function"][f]}
+        assert rewritten == {f for f in after["function"] if f.startswith("checkin_")}, rewritten
+        assert after["trigger"] == before["trigger"]
+        assert await definitions.apply(conn) == []  # and now it is the text on record
+    finally:
+        await conn.close()
+        await drop_database(database, name)
+
+
+async def test_processes_applying_the_definitions_at_once_take_turns(database: str) -> None:
+    name = f"{_prefix()}_turns"
+    target = await migrated_database(database, name)
+    first, second = await asyncpg.connect(target), await asyncpg.connect(target)
+    try:
+        await first.execute("DELETE FROM schema_definition")  # as if every file had changed
+        applied = await asyncio.gather(definitions.apply(first), definitions.apply(second))
+        assert sorted(applied, key=len) == [[], list(definitions.DEFINITIONS)]
+    finally:
+        await first.close()
+        await second.close()
+        await drop_database(database, name)
+
+
+async def test_migrations_alone_make_no_function_or_trigger(database: str) -> None:
+    name = f"{_prefix()}_bare"
+    target = await recreate_database(database, name)
+    try:
+        async with engine_pointed_at(target):
+            with contextlib.redirect_stdout(io.StringIO()):
+                result = await run_forwards("all")
+        assert result.success, result.message
+        schema = await schema_of(target)
+        assert (schema["function"], schema["trigger"], schema["view"]) == ({}, {}, {})
+        assert "volunteer" in schema["table"] and "schema_definition" not in schema["table"]
+    finally:
+        await drop_database(database, name)
+
+
+# Function and trigger bodies belong in sql/ definitions; a migration reading sql/ would replay today's text.
+NOT_IN_A_MIGRATION = (
+    "CREATE FUNCTION",
+    "CREATE OR REPLACE FUNCTION",
+    "CREATE TRIGGER",
+    "CREATE OR REPLACE TRIGGER",
+    "LANGUAGE PLPGSQL",
+    "EXECUTE_SCRIPT",
+    "DB.SQL(",
+    "FROM VOLUNTEERS IMPORT DB",
+    "FROM VOLUNTEERS.DB ",
+    "SQL_DIR",
+)
+
+
+def test_no_migration_holds_a_function_or_trigger_body_or_reads_sql_files() -> None:
+    found = {}
+    for app in APP_REGISTRY.app_configs.values():
+        for path in Path(app.resolved_migrations_folder_path).glob("*.py"):
+            text = " ".join(path.read_text(encoding="utf-8").split()).upper()
+            if hits := [phrase for phrase in NOT_IN_A_MIGRATION if phrase in text]:
+                found[f"{app.app_name}/{path.name}"] = hits
+    assert found == {}
+    assert len(migration_files()) >= len(APP_REGISTRY.app_configs)
 
 
 async def test_piccolo_migrations_check_is_clean(database: str) -> None:
@@ -241,7 +364,7 @@ async def test_piccolo_migrations_check_is_clean(database: str) -> None:
     rows = [line.split("|") for line in result.stdout.splitlines() if line.count("|") == 3]
     statuses = {(r[0].strip(), r[1].strip()): r[3].strip() for r in rows[1:]}
     expected = migration_files()
-    assert len(statuses) == len(expected) >= 10, result.stdout
+    assert len(statuses) == len(expected) >= len(APP_REGISTRY.app_configs), result.stdout
     assert set(statuses.values()) == {"True"}, result.stdout
 
 

@@ -61,10 +61,3 @@ CREATE OR REPLACE TRIGGER stats_volunteers_updated AFTER UPDATE ON volunteer
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_volunteers();
 CREATE OR REPLACE TRIGGER stats_volunteers_deleted AFTER DELETE ON volunteer
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_volunteers();
-
--- Area lookups by path prefix, for every subtree query.
-CREATE INDEX IF NOT EXISTS area_path_prefix ON area (path text_pattern_ops);
-CREATE INDEX IF NOT EXISTS stats_registered_delta_day ON stats_registered_delta (day, area) INCLUDE (delta);
-CREATE INDEX IF NOT EXISTS stats_active_delta_day ON stats_active_delta (day, area) INCLUDE (delta);
-CREATE INDEX IF NOT EXISTS stats_area_day_day ON stats_area_day (day, area, source) INCLUDE (minutes, records);
-CREATE INDEX IF NOT EXISTS stats_place_day_day ON stats_place_day (day, area, source) INCLUDE (minutes, records);

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 from collections.abc import AsyncIterator
 from enum import IntEnum
@@ -33,6 +32,7 @@ class LockClass(IntEnum):
     STATS_REFRESH = 3  # sql/stats/functions.sql: refreshers take turns (key 0)
     ID_LOOKUPS = 4  # people/search.py: one staff user's exact look-ups
     VOLUNTEER_TIME = 5  # checkin/records.py: one volunteer's service time (overlaps)
+    DEFINITIONS = 6  # definitions.py: processes applying the database definitions take turns (key 0)
 
 
 class Transaction(PostgresTransaction):
@@ -179,28 +179,3 @@ async def execute(name: str, *args: Any) -> str:
     async with connection() as conn:
         status: str = await conn.execute(sql(name), *args)
         return status
-
-
-async def execute_script(name: str) -> None:
-    """Run every statement of `sql/{name}.sql` (DDL, functions); used by migrations."""
-    async with connection() as conn:
-        await conn.execute(sql(name))
-
-
-async def migrate() -> None:
-    """Apply every pending Piccolo migration."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        result = await run_forwards("all")
-    if not result.success:
-        raise RuntimeError(f"migrations failed: {result.message}")
-
-
-SEEDS = ["seed/categories"]
-
-
-async def seed(conn: asyncpg.Connection[Any]) -> None:
-    """Insert the seeded reference rows (idempotent; migrations and test set-up call it)."""
-    for name in SEEDS:
-        await conn.execute(sql(name))

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from volunteers import db, embedded
 from volunteers.settings import get_settings
+from volunteers.upgrade import migrate
 
 T = TypeVar("T")
 
@@ -62,7 +63,7 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
 async def _with_pool(work: Callable[[], Awaitable[T]]) -> T:
     await db.open_pool(max_size=COMMAND_POOL_SIZE)
     try:
-        await db.migrate()
+        await migrate()
         return await work()
     finally:
         await db.close_pool()

@@ -381,26 +381,6 @@ async def test_manual_record_overlapping_another_live_record_is_refused(world: W
     assert await approved_minutes(volunteer) == 180
 
 
-async def test_migration_reopens_overlapping_approved_records(world: World, frozen: Clock) -> None:
-    """Records approved before the rule existed: the later of an overlapping pair goes back to pending, audited."""
-    volunteer, first, second = await overlapping_pending_records(world, frozen)
-    async with db.connection() as conn:
-        await conn.execute("ALTER TABLE service_record DROP CONSTRAINT service_record_no_overlap")
-        try:
-            await conn.execute(
-                "UPDATE service_record SET status = 'approved', decided_by = (SELECT min(id) FROM staff_user)"
-                " WHERE id = ANY($1)",
-                [first, second],
-            )
-        finally:
-            await db.execute_script("checkin/record_overlap")
-    statuses = {r["id"]: r["status"] for r in await ServiceRecord.select(ServiceRecord.id, ServiceRecord.status)}
-    assert statuses == {first: "approved", second: "pending"}
-    trail = await AuditEntry.select(AuditEntry.username, AuditEntry.entity_id).where(AuditEntry.action == "reopen")
-    assert trail == [{"username": "system", "entity_id": str(second)}]
-    assert await approved_minutes(volunteer) == 90
-
-
 # ---- issue 10, item 10: the list's total does not depend on the page ------------------------------------------
 
 

@@ -230,25 +230,3 @@ async def test_simultaneous_duplicate_answers_cannot_overspend_the_budget(
     codes = sorted((r.status_code, r.json()["code"]) for r in answers)
     assert codes == [(409, "duplicate_id_number")] * 3 + [(429, "too_many_lookups")] * 7
     assert len(await lookups()) == 3
-
-
-async def test_the_upgrade_takes_masked_id_numbers_out_of_old_audit_entries(world: World) -> None:
-    from volunteers.people.migrations.people_2026_11_27t16_00_00_000010 import forget_masks_in_the_audit_trail
-
-    created = await register(world, id_number=make_id_number(date(1990, 3, 7)))
-    old = {"name": "张三", "id_number": "430421********1234", "birth_date": "1990-03-07"}
-    async with db.connection() as conn:  # as an entry written before the upgrade held it
-        await conn.execute(
-            "INSERT INTO audit_entry (username, action, entity, entity_id, before, after)"
-            " VALUES ('staff_c11', 'update', 'volunteer', $1, $2::jsonb, $3::jsonb)",
-            str(created["id"]),
-            json.dumps(old),
-            json.dumps({**old, "id_number": None}),
-        )
-    await forget_masks_in_the_audit_trail()
-    async with db.connection() as conn:
-        rows = await conn.fetch("SELECT before, after FROM audit_entry WHERE entity = 'volunteer'")
-    assert rows and "430421" not in str([dict(r) for r in rows])
-    before, after = json.loads(rows[-1]["before"]), json.loads(rows[-1]["after"])
-    assert before == {"name": "张三", "has_id_number": True, "birth_date": "1990-03-07"}
-    assert after["has_id_number"] is False and "id_number" not in after

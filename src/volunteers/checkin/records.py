@@ -14,7 +14,7 @@ from volunteers.checkin.service import activity_for_write
 from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, register_constraint
 from volunteers.fields import LOCAL_TZ, check_day, local_day
 
-# The database's own guard (sql/checkin/record_overlap.sql) for writers that skip the check below.
+# The database's own guard (an exclusion constraint, checkin baseline migration) for writers that skip the check below.
 register_constraint(
     "service_record_no_overlap",
     409,

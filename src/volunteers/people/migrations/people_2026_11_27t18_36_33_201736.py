@@ -1,11 +1,26 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete, OnUpdate
-from piccolo.columns.column_types import Boolean, Bytea, Date, ForeignKey, Serial, Timestamptz, Varchar
+"""Baseline of the people app (volunteers): its tables as they stood when the migration chains were squashed (issue
+11). Tables, columns, indexes, constraints and sequences only, all inline; functions and triggers are definitions in
+sql/, applied after migrating (volunteers/definitions.py).
+
+What a Piccolo Table cannot declare is in `DDL`, run after the tables (volunteers/ddl_migration.py).
+"""
+
+from piccolo.columns.base import OnDelete
+from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import Boolean
+from piccolo.columns.column_types import Bytea
+from piccolo.columns.column_types import Date
+from piccolo.columns.column_types import ForeignKey
+from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.constraints import Check
 from piccolo.table import Table
+
+from volunteers.ddl_migration import DDLMigration
 
 
 class Area(Table, tablename="area", schema=None):
@@ -21,15 +36,23 @@ class Area(Table, tablename="area", schema=None):
     )
 
 
-ID = "2026-11-27T02:24:08:839452"
+ID = "2026-11-27T18:36:33:201736"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "Baseline: volunteers."
+
+
+# The unified volunteer number's sequence.
+DDL = (
+    "CREATE SEQUENCE volunteer_no_seq",
+)
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="people", description=DESCRIPTION)
+    manager = DDLMigration(migration_id=ID, app_name="people", description=DESCRIPTION, ddl=DDL)
 
-    manager.add_table(class_name="Volunteer", tablename="volunteer", schema=None, columns=None)
+    manager.add_table(
+        class_name="Volunteer", tablename="volunteer", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="Volunteer",
@@ -151,28 +174,6 @@ async def forwards():
             "null": True,
             "primary_key": False,
             "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Volunteer",
-        tablename="volunteer",
-        column_name="id_number_masked",
-        db_column_name="id_number_masked",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 18,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -485,7 +486,9 @@ async def forwards():
         tablename="volunteer",
         constraint_name="volunteer_withdrawn_dated",
         constraint_class=Check,
-        params={"condition": "(status = 'withdrawn') = (withdrawn_on IS NOT NULL)"},
+        params={
+            "condition": "(status = 'withdrawn') = (withdrawn_on IS NOT NULL)"
+        },
         schema=None,
     )
 
@@ -512,7 +515,9 @@ async def forwards():
         tablename="volunteer",
         constraint_name="volunteer_withdrawn_after_registering",
         constraint_class=Check,
-        params={"condition": "withdrawn_on IS NULL OR withdrawn_on >= registered_on"},
+        params={
+            "condition": "withdrawn_on IS NULL OR withdrawn_on >= registered_on"
+        },
         schema=None,
     )
 

@@ -1,8 +1,17 @@
+"""Baseline of the venues app (venues): its tables as they stood when the migration chains were squashed (issue 11).
+Tables, columns, indexes, constraints and sequences only, all inline; functions and triggers are definitions in
+sql/, applied after migrating (volunteers/definitions.py).
+"""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete, OnUpdate
-from piccolo.columns.column_types import ForeignKey, Serial, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import ForeignKey
+from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.indexes import IndexMethod
-from piccolo.constraints import Check, Unique
+from piccolo.constraints import Check
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 
@@ -19,15 +28,19 @@ class Area(Table, tablename="area", schema=None):
     )
 
 
-ID = "2026-11-27T02:24:13:869376"
+ID = "2026-11-27T18:36:35:068493"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "Baseline: venues."
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="venues", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="venues", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Venue", tablename="venue", schema=None, columns=None)
+    manager.add_table(
+        class_name="Venue", tablename="venue", schema=None, columns=None
+    )
 
     manager.add_column(
         table_class_name="Venue",
@@ -153,7 +166,9 @@ async def forwards():
         tablename="venue",
         constraint_name="venue_kind_valid",
         constraint_class=Check,
-        params={"condition": "kind IN ('centre', 'institute', 'station', 'book_house', 'school', 'market', 'other')"},
+        params={
+            "condition": "kind IN ('centre', 'institute', 'station', 'book_house', 'school', 'market', 'other')"
+        },
         schema=None,
     )
 

@@ -1,9 +1,21 @@
+"""Baseline of the activities app (activity categories, activities and their teams): its tables as they stood when the
+migration chains were squashed (issue 11). Tables, columns, indexes, constraints and sequences only, all inline;
+functions and triggers are definitions in sql/, applied after migrating (volunteers/definitions.py).
+"""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete, OnUpdate
-from piccolo.columns.column_types import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import Boolean
+from piccolo.columns.column_types import ForeignKey
+from piccolo.columns.column_types import Integer
+from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
-from piccolo.constraints import Check, Unique
+from piccolo.constraints import Check
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 
@@ -72,15 +84,26 @@ class Venue(Table, tablename="venue", schema=None):
     )
 
 
-ID = "2026-11-27T02:24:16:179512"
+ID = "2026-11-27T18:36:31:378782"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "Baseline: activity categories, activities and their teams."
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="activities", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="activities", description=DESCRIPTION
+    )
 
-    manager.add_table(class_name="Activity", tablename="activity", schema=None, columns=None)
+    manager.add_table(
+        class_name="ActivityTeam",
+        tablename="activity_team",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Activity", tablename="activity", schema=None, columns=None
+    )
 
     manager.add_table(
         class_name="ActivityCategory",
@@ -89,11 +112,72 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="ActivityTeam",
+    manager.add_column(
+        table_class_name="ActivityTeam",
         tablename="activity_team",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="ActivityTeam",
+        tablename="activity_team",
+        column_name="activity",
+        db_column_name="activity",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Activity,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ActivityTeam",
+        tablename="activity_team",
+        column_name="team",
+        db_column_name="team",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Team,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -549,71 +633,12 @@ async def forwards():
         schema=None,
     )
 
-    manager.add_column(
+    manager.add_constraint(
         table_class_name="ActivityTeam",
         tablename="activity_team",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActivityTeam",
-        tablename="activity_team",
-        column_name="activity",
-        db_column_name="activity",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Activity,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActivityTeam",
-        tablename="activity_team",
-        column_name="team",
-        db_column_name="team",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Team,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+        constraint_name="activity_team_unique",
+        constraint_class=Unique,
+        params={"columns": ["activity", "team"], "nulls_distinct": True},
         schema=None,
     )
 
@@ -640,7 +665,9 @@ async def forwards():
         tablename="activity",
         constraint_name="activity_status_valid",
         constraint_class=Check,
-        params={"condition": "status IN ('draft', 'published', 'completed', 'cancelled')"},
+        params={
+            "condition": "status IN ('draft', 'published', 'completed', 'cancelled')"
+        },
         schema=None,
     )
 
@@ -649,7 +676,9 @@ async def forwards():
         tablename="activity",
         constraint_name="activity_window_sane",
         constraint_class=Check,
-        params={"condition": "opens_before_minutes BETWEEN 0 AND 1440 AND closes_after_minutes BETWEEN 0 AND 1440"},
+        params={
+            "condition": "opens_before_minutes BETWEEN 0 AND 1440 AND closes_after_minutes BETWEEN 0 AND 1440"
+        },
         schema=None,
     )
 
@@ -677,15 +706,6 @@ async def forwards():
         constraint_name="activity_approval_valid",
         constraint_class=Check,
         params={"condition": "approval IN ('auto', 'staff')"},
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="ActivityTeam",
-        tablename="activity_team",
-        constraint_name="activity_team_unique",
-        constraint_class=Unique,
-        params={"columns": ["activity", "team"], "nulls_distinct": True},
         schema=None,
     )
 

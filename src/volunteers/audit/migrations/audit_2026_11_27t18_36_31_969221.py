@@ -1,6 +1,17 @@
+"""Baseline of the audit app (the audit trail): its tables as they stood when the migration chains were squashed (issue
+11). Tables, columns, indexes, constraints and sequences only, all inline; functions and triggers are definitions in
+sql/, applied after migrating (volunteers/definitions.py).
+"""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete, OnUpdate
-from piccolo.columns.column_types import JSONB, BigSerial, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import BigSerial
+from piccolo.columns.column_types import ForeignKey
+from piccolo.columns.column_types import JSONB
+from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -32,13 +43,15 @@ class StaffUser(Table, tablename="staff_user", schema=None):
     )
 
 
-ID = "2026-11-27T02:24:06:354101"
+ID = "2026-11-27T18:36:31:969221"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "Baseline: the audit trail."
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="audit", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="audit", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="AuditEntry",

@@ -1,4 +1,11 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+"""Baseline of the stats app (the statistics: dirty marks, per-volunteer contributions, per-area day and month sums,
+snapshots): its tables as they stood when the migration chains were squashed (issue 11). Tables, columns, indexes,
+constraints and sequences only, all inline; functions and triggers are definitions in sql/, applied after migrating
+(volunteers/definitions.py).
+
+What a Piccolo Table cannot declare is in `DDL`, run after the tables (volunteers/ddl_migration.py).
+"""
+
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
 from piccolo.columns.column_types import BigInt
@@ -15,6 +22,8 @@ from piccolo.columns.indexes import IndexMethod
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
+from volunteers.ddl_migration import DDLMigration
+
 
 class StaffUser(Table, tablename="staff_user", schema=None):
     id = Serial(
@@ -29,26 +38,40 @@ class StaffUser(Table, tablename="staff_user", schema=None):
     )
 
 
-ID = "2026-11-27T02:52:39:605893"
+ID = "2026-11-27T18:36:33:887684"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "Baseline: the statistics: dirty marks, per-volunteer contributions, per-area day and month sums, snapshots."
+
+
+# Covering indexes of the day tables, read by day and area.
+DDL = (
+    "CREATE INDEX stats_registered_delta_day ON stats_registered_delta (day, area) INCLUDE (delta)",
+    "CREATE INDEX stats_active_delta_day ON stats_active_delta (day, area) INCLUDE (delta)",
+    "CREATE INDEX stats_area_day_day ON stats_area_day (day, area, source) INCLUDE (minutes, records)",
+    "CREATE INDEX stats_place_day_day ON stats_place_day (day, area, source) INCLUDE (minutes, records)",
+)
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="stats", description=DESCRIPTION
-    )
+    manager = DDLMigration(migration_id=ID, app_name="stats", description=DESCRIPTION, ddl=DDL)
 
     manager.add_table(
-        class_name="StatsVolunteer",
-        tablename="stats_volunteer",
+        class_name="StatsActiveInterval",
+        tablename="stats_active_interval",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="StatsRegisteredDelta",
-        tablename="stats_registered_delta",
+        class_name="StatsActiveDelta",
+        tablename="stats_active_delta",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="StatsRegisteredMonth",
+        tablename="stats_registered_month",
         schema=None,
         columns=None,
     )
@@ -61,22 +84,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="StatsVolunteerDay",
-        tablename="stats_volunteer_day",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="StatsActiveInterval",
-        tablename="stats_active_interval",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="StatsAreaDay",
-        tablename="stats_area_day",
+        class_name="StatsVolunteer",
+        tablename="stats_volunteer",
         schema=None,
         columns=None,
     )
@@ -89,6 +98,34 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="StatsRegisteredDelta",
+        tablename="stats_registered_delta",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="StatsVolunteerDay",
+        tablename="stats_volunteer_day",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
         class_name="StatsSnapshot",
         tablename="stats_snapshot",
         schema=None,
@@ -96,10 +133,328 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="StatsActiveDelta",
-        tablename="stats_active_delta",
+        class_name="StatsAreaDay",
+        tablename="stats_area_day",
         schema=None,
         columns=None,
+    )
+
+    manager.add_table(
+        class_name="StatsActiveMonth",
+        tablename="stats_active_month",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveInterval",
+        tablename="stats_active_interval",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveInterval",
+        tablename="stats_active_interval",
+        column_name="volunteer",
+        db_column_name="volunteer",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveInterval",
+        tablename="stats_active_interval",
+        column_name="area",
+        db_column_name="area",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveInterval",
+        tablename="stats_active_interval",
+        column_name="starts",
+        db_column_name="starts",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveInterval",
+        tablename="stats_active_interval",
+        column_name="ends",
+        db_column_name="ends",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveDelta",
+        tablename="stats_active_delta",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveDelta",
+        tablename="stats_active_delta",
+        column_name="area",
+        db_column_name="area",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveDelta",
+        tablename="stats_active_delta",
+        column_name="day",
+        db_column_name="day",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveDelta",
+        tablename="stats_active_delta",
+        column_name="delta",
+        db_column_name="delta",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsRegisteredMonth",
+        tablename="stats_registered_month",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsRegisteredMonth",
+        tablename="stats_registered_month",
+        column_name="area",
+        db_column_name="area",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsRegisteredMonth",
+        tablename="stats_registered_month",
+        column_name="month",
+        db_column_name="month",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsRegisteredMonth",
+        tablename="stats_registered_month",
+        column_name="delta",
+        db_column_name="delta",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsDirty",
+        tablename="stats_dirty",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsDirty",
+        tablename="stats_dirty",
+        column_name="volunteer",
+        db_column_name="volunteer",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -207,6 +562,384 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="StatsPlaceDay",
+        tablename="stats_place_day",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceDay",
+        tablename="stats_place_day",
+        column_name="area",
+        db_column_name="area",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceDay",
+        tablename="stats_place_day",
+        column_name="day",
+        db_column_name="day",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceDay",
+        tablename="stats_place_day",
+        column_name="source",
+        db_column_name="source",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceDay",
+        tablename="stats_place_day",
+        column_name="minutes",
+        db_column_name="minutes",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceDay",
+        tablename="stats_place_day",
+        column_name="records",
+        db_column_name="records",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        column_name="area",
+        db_column_name="area",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        column_name="month",
+        db_column_name="month",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        column_name="source",
+        db_column_name="source",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        column_name="minutes",
+        db_column_name="minutes",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        column_name="records",
+        db_column_name="records",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        column_name="area",
+        db_column_name="area",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        column_name="month",
+        db_column_name="month",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        column_name="source",
+        db_column_name="source",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        column_name="minutes",
+        db_column_name="minutes",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        column_name="records",
+        db_column_name="records",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="StatsRegisteredDelta",
         tablename="stats_registered_delta",
         column_name="id",
@@ -280,47 +1013,6 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsDirty",
-        tablename="stats_dirty",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsDirty",
-        tablename="stats_dirty",
-        column_name="volunteer",
-        db_column_name="volunteer",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -480,362 +1172,6 @@ async def forwards():
     manager.add_column(
         table_class_name="StatsVolunteerDay",
         tablename="stats_volunteer_day",
-        column_name="records",
-        db_column_name="records",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsActiveInterval",
-        tablename="stats_active_interval",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsActiveInterval",
-        tablename="stats_active_interval",
-        column_name="volunteer",
-        db_column_name="volunteer",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsActiveInterval",
-        tablename="stats_active_interval",
-        column_name="area",
-        db_column_name="area",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsActiveInterval",
-        tablename="stats_active_interval",
-        column_name="starts",
-        db_column_name="starts",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsActiveInterval",
-        tablename="stats_active_interval",
-        column_name="ends",
-        db_column_name="ends",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsAreaDay",
-        tablename="stats_area_day",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsAreaDay",
-        tablename="stats_area_day",
-        column_name="area",
-        db_column_name="area",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsAreaDay",
-        tablename="stats_area_day",
-        column_name="day",
-        db_column_name="day",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsAreaDay",
-        tablename="stats_area_day",
-        column_name="source",
-        db_column_name="source",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 8,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsAreaDay",
-        tablename="stats_area_day",
-        column_name="minutes",
-        db_column_name="minutes",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsAreaDay",
-        tablename="stats_area_day",
-        column_name="records",
-        db_column_name="records",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsPlaceDay",
-        tablename="stats_place_day",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsPlaceDay",
-        tablename="stats_place_day",
-        column_name="area",
-        db_column_name="area",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsPlaceDay",
-        tablename="stats_place_day",
-        column_name="day",
-        db_column_name="day",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsPlaceDay",
-        tablename="stats_place_day",
-        column_name="source",
-        db_column_name="source",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 8,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsPlaceDay",
-        tablename="stats_place_day",
-        column_name="minutes",
-        db_column_name="minutes",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatsPlaceDay",
-        tablename="stats_place_day",
         column_name="records",
         db_column_name="records",
         column_class_name="Integer",
@@ -1028,8 +1364,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatsActiveDelta",
-        tablename="stats_active_delta",
+        table_class_name="StatsAreaDay",
+        tablename="stats_area_day",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -1048,8 +1384,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatsActiveDelta",
-        tablename="stats_active_delta",
+        table_class_name="StatsAreaDay",
+        tablename="stats_area_day",
         column_name="area",
         db_column_name="area",
         column_class_name="Integer",
@@ -1069,8 +1405,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatsActiveDelta",
-        tablename="stats_active_delta",
+        table_class_name="StatsAreaDay",
+        tablename="stats_area_day",
         column_name="day",
         db_column_name="day",
         column_class_name="Date",
@@ -1090,8 +1426,134 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatsActiveDelta",
-        tablename="stats_active_delta",
+        table_class_name="StatsAreaDay",
+        tablename="stats_area_day",
+        column_name="source",
+        db_column_name="source",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaDay",
+        tablename="stats_area_day",
+        column_name="minutes",
+        db_column_name="minutes",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsAreaDay",
+        tablename="stats_area_day",
+        column_name="records",
+        db_column_name="records",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveMonth",
+        tablename="stats_active_month",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveMonth",
+        tablename="stats_active_month",
+        column_name="area",
+        db_column_name="area",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveMonth",
+        tablename="stats_active_month",
+        column_name="month",
+        db_column_name="month",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatsActiveMonth",
+        tablename="stats_active_month",
         column_name="delta",
         db_column_name="delta",
         column_class_name="Integer",
@@ -1107,6 +1569,51 @@ async def forwards():
             "db_column_name": None,
             "secret": False,
         },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="StatsActiveDelta",
+        tablename="stats_active_delta",
+        constraint_name="stats_active_delta_key",
+        constraint_class=Unique,
+        params={"columns": ["area", "day"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="StatsRegisteredMonth",
+        tablename="stats_registered_month",
+        constraint_name="stats_registered_month_key",
+        constraint_class=Unique,
+        params={"columns": ["area", "month"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="StatsPlaceDay",
+        tablename="stats_place_day",
+        constraint_name="stats_place_day_key",
+        constraint_class=Unique,
+        params={"columns": ["area", "day", "source"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="StatsAreaMonth",
+        tablename="stats_area_month",
+        constraint_name="stats_area_month_key",
+        constraint_class=Unique,
+        params={"columns": ["area", "month", "source"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="StatsPlaceMonth",
+        tablename="stats_place_month",
+        constraint_name="stats_place_month_key",
+        constraint_class=Unique,
+        params={"columns": ["area", "month", "source"], "nulls_distinct": True},
         schema=None,
     )
 
@@ -1129,20 +1636,11 @@ async def forwards():
     )
 
     manager.add_constraint(
-        table_class_name="StatsPlaceDay",
-        tablename="stats_place_day",
-        constraint_name="stats_place_day_key",
+        table_class_name="StatsActiveMonth",
+        tablename="stats_active_month",
+        constraint_name="stats_active_month_key",
         constraint_class=Unique,
-        params={"columns": ["area", "day", "source"], "nulls_distinct": True},
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="StatsActiveDelta",
-        tablename="stats_active_delta",
-        constraint_name="stats_active_delta_key",
-        constraint_class=Unique,
-        params={"columns": ["area", "day"], "nulls_distinct": True},
+        params={"columns": ["area", "month"], "nulls_distinct": True},
         schema=None,
     )
 

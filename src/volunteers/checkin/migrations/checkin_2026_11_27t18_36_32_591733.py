@@ -1,4 +1,10 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+"""Baseline of the checkin app (check-in codes, scans, refusal tallies and service records): its tables as they stood
+when the migration chains were squashed (issue 11). Tables, columns, indexes, constraints and sequences only, all
+inline; functions and triggers are definitions in sql/, applied after migrating (volunteers/definitions.py).
+
+What a Piccolo Table cannot declare is in `DDL`, run after the tables (volunteers/ddl_migration.py).
+"""
+
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
 from piccolo.columns.column_types import BigSerial
@@ -15,7 +21,10 @@ from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.constraints import Check
+from piccolo.constraints import Unique
 from piccolo.table import Table
+
+from volunteers.ddl_migration import DDLMigration
 
 
 class Activity(Table, tablename="activity", schema=None):
@@ -70,15 +79,40 @@ class Volunteer(Table, tablename="volunteer", schema=None):
     )
 
 
-ID = "2026-11-27T02:28:18:988755"
+ID = "2026-11-27T18:36:32:591733"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "Baseline: check-in codes, scans, refusal tallies and service records."
+
+
+# One live code per activity, one scan per nonce, one check-in record per volunteer, activity and day, one live
+# manual record likewise; open records by activity.
+# One volunteer's approved time never overlaps itself: two approved records of the same volunteer, from any activity
+# and any source, may not share an instant of [started_at, ended_at) (a record still open runs on without end).
+# The volunteer is compared as the one-point range int4range(volunteer, volunteer, '[]'), so the GiST index needs
+# no extension (btree_gist would add its functions to the public schema and need the right to create extensions).
+DDL = (
+    "CREATE UNIQUE INDEX checkin_code_live_unique ON checkin_code (activity) WHERE revoked_at IS NULL",
+    "CREATE UNIQUE INDEX scan_nonce_unique ON scan (nonce) WHERE nonce IS NOT NULL",
+    """
+    CREATE UNIQUE INDEX service_record_checkin_unique ON service_record (volunteer, activity, service_date)
+        WHERE source = 'checkin'
+    """,
+    """
+    CREATE UNIQUE INDEX service_record_manual_unique ON service_record (volunteer, activity, service_date)
+        WHERE source = 'manual' AND status <> 'rejected'
+    """,
+    "CREATE INDEX service_record_inside ON service_record (activity, volunteer) WHERE inside_since IS NOT NULL",
+    """
+    ALTER TABLE service_record ADD CONSTRAINT service_record_no_overlap EXCLUDE USING gist (
+        int4range(volunteer, volunteer, '[]') WITH &&,
+        tstzrange(started_at, ended_at) WITH &&
+    ) WHERE (status = 'approved')
+    """,
+)
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="checkin", description=DESCRIPTION
-    )
+    manager = DDLMigration(migration_id=ID, app_name="checkin", description=DESCRIPTION, ddl=DDL)
 
     manager.add_table(
         class_name="ServiceRecord",
@@ -94,6 +128,13 @@ async def forwards():
     manager.add_table(
         class_name="CheckinCode",
         tablename="checkin_code",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
         schema=None,
         columns=None,
     )
@@ -133,7 +174,7 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -618,7 +659,7 @@ async def forwards():
             "null": True,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -911,6 +952,155 @@ async def forwards():
         schema=None,
     )
 
+    manager.add_column(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="BigSerial",
+        column_class=BigSerial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        column_name="code",
+        db_column_name="code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        column_name="client",
+        db_column_name="client",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        column_name="result",
+        db_column_name="result",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        column_name="window_start",
+        db_column_name="window_start",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        column_name="attempts",
+        db_column_name="attempts",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        column_name="last_at",
+        db_column_name="last_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
     manager.add_constraint(
         table_class_name="ServiceRecord",
         tablename="service_record",
@@ -962,6 +1152,18 @@ async def forwards():
         constraint_name="scan_method_valid",
         constraint_class=Check,
         params={"condition": "method IN ('link', 'staff', 'kiosk', 'import')"},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="ScanRefusalTally",
+        tablename="scan_refusal_tally",
+        constraint_name="scan_refusal_tally_window",
+        constraint_class=Unique,
+        params={
+            "columns": ["code", "client", "result", "window_start"],
+            "nulls_distinct": True,
+        },
         schema=None,
     )
 
