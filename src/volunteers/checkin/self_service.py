@@ -66,7 +66,7 @@ async def register_and_check_in(code: str, data: RegisterIn, client: str) -> Sca
     async with db.engine().transaction():
         async with db.connection() as conn:
             # the same phone's registrations take turns (a double tap), so the second sees the first's volunteer
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 8))", phone)
+            await conn.execute(db.sql("checkin/hold_phone"), phone)
         registered = await _register_then_check_in(volunteer, check_in) if live else None
         answer = registered if registered is not None else await check_in("declined")
     return service.public_answer(answer)

@@ -131,7 +131,7 @@ async def rotate_code(caller: Caller, activity_id: int) -> CodeOut:
         raise Conflict("活动已结束或已取消，不能生成签到码", code="activity_closed")
     async with db.engine().transaction():
         async with db.connection() as conn:
-            await conn.execute("SELECT 1 FROM activity WHERE id = $1 FOR UPDATE", activity_id)
+            await conn.execute(db.sql("checkin/lock_activity"), activity_id)
             code = await conn.fetchval(db.sql("checkin/rotate_code"), activity_id, new_code())
         await audit.record(
             caller,
@@ -285,7 +285,7 @@ async def close_activity(caller: Caller, activity_id: int) -> CloseOut:
         closed = await db.fetch("checkin/close_open_records", activity_id)
         status = "completed" if row["status"] in ("published", "completed") else row["status"]
         async with db.connection() as conn:
-            await conn.execute("UPDATE activity SET status = $2 WHERE id = $1", activity_id, status)
+            await conn.execute(db.sql("checkin/set_activity_status"), activity_id, status)
         await audit.record(
             caller,
             "close",
