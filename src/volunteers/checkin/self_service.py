@@ -14,7 +14,7 @@ from typing import Any
 
 from volunteers import db, people
 from volunteers.checkin import service
-from volunteers.checkin.schemas import RegisterIn, ScanOut
+from volunteers.checkin.schemas import RegisterIn, ScanAnswer, ScanOut
 from volunteers.errors import Conflict, Invalid
 from volunteers.fields import today
 from volunteers.people.identity import normalise_phone
@@ -52,7 +52,7 @@ async def register_and_check_in(code: str, data: RegisterIn, client: str) -> Sca
         guardian=data.guardian,
     )
 
-    async def check_in(registration: str) -> dict[str, Any]:
+    async def check_in(registration: str) -> ScanAnswer:
         return await service.scan_answer(
             action="in",
             method="link",
@@ -77,15 +77,15 @@ class _Undo(Exception):
 
 
 async def _register_then_check_in(
-    volunteer: VolunteerIn, check_in: Callable[[str], Awaitable[dict[str, Any]]]
-) -> dict[str, Any] | None:
+    volunteer: VolunteerIn, check_in: Callable[[str], Awaitable[ScanAnswer]]
+) -> ScanAnswer | None:
     """Register and check in; None, with nothing left written, when the phone is already registered or the
     check-in is refused (the caller then answers as for any registration that registers nobody)."""
     try:
         async with _savepoint():
             await people.register_volunteer(None, volunteer, self_registered=True)
             answer = await check_in("new")
-            if answer["result"] != "ok":
+            if answer.result != "ok":
                 raise _Undo
     except Conflict as taken:
         if taken.code != "duplicate_phone":

@@ -10,50 +10,24 @@ import msgspec
 
 from volunteers import audit, clock, db
 from volunteers.access import Caller
+from volunteers.checkin.refusals import ScanRefused
 from volunteers.checkin.schemas import (
     AttendanceCounters,
     AttendanceOut,
     AttendanceRow,
     CloseOut,
     CodeOut,
+    ScanAnswer,
     ScanOut,
     StaffScanOut,
 )
-from volunteers.errors import Conflict, DomainError, Invalid, NotFound
+from volunteers.errors import Conflict, Invalid, NotFound
 from volunteers.people.disclosure import phone_for
 from volunteers.settings import get_settings
 
 # No look-alikes (0/o, 1/l/i): codes are sometimes typed from a printed poster.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 16  # 31**16 ≈ 2**79
-
-REFUSALS: dict[str, tuple[int, str]] = {
-    "unknown_code": (404, "签到链接无效，请向工作人员确认"),
-    "revoked": (410, "签到链接已失效，请扫描现场最新的二维码"),
-    "cancelled": (409, "活动已取消"),
-    "closed": (409, "签到已结束"),
-    "not_open_yet": (409, "签到尚未开始"),
-    "already_checked_in": (409, "您已签到"),
-    "not_checked_in": (409, "您还没有签到，不能签退"),
-    "unknown_volunteer": (404, "没有找到该手机号对应的志愿者，请先登记"),
-    "rate_limited": (429, "操作过于频繁，请稍后再试"),
-    "nonce_reused": (409, "这次提交已用过，请回到签到页重新提交"),
-}
-
-
-class ScanRefused(DomainError):
-    """A scan the rules refuse; carries the answer the phone page shows."""
-
-    def __init__(self, answer: dict[str, Any]) -> None:
-        status, message = REFUSALS[answer["result"]]
-        super().__init__(message, code=answer["result"], extra=_public(answer))
-        self.status = status
-        self.answer = answer
-
-
-def _public(answer: dict[str, Any]) -> dict[str, Any]:
-    """What a refusal may tell an anonymous phone: times, never names."""
-    return {k: answer[k] for k in ("action", "at", "opens_at", "closes_at") if answer.get(k) is not None}
 
 
 def new_code() -> str:
@@ -166,7 +140,7 @@ async def scan_answer(
     staff: Caller | None = None,
     reason: str | None = None,
     registration: str | None = None,
-) -> dict[str, Any]:
+) -> ScanAnswer:
     """Record one attempt by the check-in rules (checkin_scan() in sql/checkin/functions.sql) and return its
     full answer, refusals included; `registration` is 'new' or 'declined' for an on-the-spot registration."""
     row = await db.fetchrow(
@@ -185,23 +159,23 @@ async def scan_answer(
         registration,
     )
     assert row is not None
-    answer: dict[str, Any] = msgspec.json.decode(row[0])
-    return answer
+    return msgspec.json.decode(row[0], type=ScanAnswer)
 
 
-def public_answer(answer: dict[str, Any]) -> ScanOut:
+def public_answer(answer: ScanAnswer) -> ScanOut:
     """What a phone is told: the result, the action and the time (hours on check-out), never who; anyone who
     knows a phone number can ask. A refusal raises ScanRefused (with its code, times and nothing more)."""
-    if answer["result"] != "ok":
+    if answer.result != "ok":
         raise ScanRefused(answer)
-    minutes = answer.get("minutes")
+    assert answer.at is not None, "checkin_scan() times every answer"
+    minutes = answer.minutes
     return ScanOut(
         result="ok",
-        action=answer["action"],
-        at=datetime.fromisoformat(answer["at"]),
+        action=answer.action,
+        at=answer.at,
         minutes=minutes,
         hours=round(minutes / 60, 2) if minutes is not None else None,
-        replayed=bool(answer.get("replayed")),
+        replayed=answer.replayed,
     )
 
 
@@ -232,9 +206,9 @@ async def record_staff_scan(
         minutes=public.minutes,
         hours=public.hours,
         replayed=public.replayed,
-        volunteer_no=answer.get("volunteer_no"),
-        volunteer_name=mask_name(answer["volunteer_name"]) if answer.get("volunteer_name") else None,
-        activity_title=answer.get("activity_title"),
+        volunteer_no=answer.volunteer_no,
+        volunteer_name=mask_name(answer.volunteer_name) if answer.volunteer_name else None,
+        activity_title=answer.activity_title,
     )
 
 
