@@ -1,6 +1,6 @@
 """Why a scan is refused: each refusal's code, HTTP status, API message and phone-page words, written once.
 
-The codes are the results checkin_scan() answers (sql/checkin/functions.sql; a test keeps the two equal),
+The codes are the results checkin_scan() answers (defined under sql/checkin/; a test keeps the two equal),
 plus the rate limit, which refuses before the rules run. The JSON API answers with `status` and `message`,
 the phone page with `headline` and `detail`.
 """

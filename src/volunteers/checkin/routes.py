@@ -59,7 +59,9 @@ async def public_scan(request: Request[Any, Any, Any], code: str, action: str, p
     against the caller's address, so an address sending junk holds back only itself."""
     await check_limits(request, code, action, phone)
     try:
-        return await service.record_scan(action=action, code=code, phone=phone, nonce=nonce, client=client_of(request))
+        return await service.record_link_scan(
+            action=action, code=code, phone=phone, nonce=nonce, client=client_of(request)
+        )
     except ScanRefused:
         request.app.state.scan_limits.charge_client(address_key(client_of(request)))
         raise

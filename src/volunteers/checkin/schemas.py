@@ -54,7 +54,7 @@ class ScanOut(Struct, omit_defaults=True):
 
 
 class ScanAnswer(Struct):
-    """The whole answer of checkin_scan() (sql/checkin/functions.sql), refusals included: more than a phone may
+    """The whole answer of checkin_scan() (defined under sql/checkin/), refusals included: more than a phone may
     be told (who, which activity), so only `public_answer` and the staff answer pass parts of it on. A refusal
     made before the rules (rate_limited) has the result and the action only."""
 

@@ -52,15 +52,9 @@ async def register_and_check_in(code: str, data: RegisterIn, client: str) -> Sca
         guardian=data.guardian,
     )
 
-    async def check_in(registration: str) -> ScanAnswer:
-        return await service.scan_answer(
-            action="in",
-            method="link",
-            code=code,
-            phone=phone,
-            nonce=data.nonce,
-            client=client,
-            registration=registration,
+    async def check_in(registration: service.Registration) -> ScanAnswer:
+        return await service.link_scan_answer(
+            action="in", code=code, phone=phone, nonce=data.nonce, client=client, registration=registration
         )
 
     async with db.engine().transaction():
@@ -77,7 +71,7 @@ class _Undo(Exception):
 
 
 async def _register_then_check_in(
-    volunteer: VolunteerIn, check_in: Callable[[str], Awaitable[ScanAnswer]]
+    volunteer: VolunteerIn, check_in: Callable[[service.Registration], Awaitable[ScanAnswer]]
 ) -> ScanAnswer | None:
     """Register and check in; None, with nothing left written, when the phone is already registered or the
     check-in is refused (the caller then answers as for any registration that registers nobody)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -28,6 +28,8 @@ from volunteers.settings import get_settings
 # No look-alikes (0/o, 1/l/i): codes are sometimes typed from a printed poster.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 16  # 31**16 ≈ 2**79
+# A link scan that follows an on-the-spot registration: of a new volunteer, or declined (already registered).
+Registration = Literal["new", "declined"]
 
 
 def new_code() -> str:
@@ -127,22 +129,79 @@ async def live_code(caller: Caller, activity_id: int) -> CodeOut:
     return code_links(row["code"], row)
 
 
-async def scan_answer(
+async def link_scan_answer(
+    *, action: str, code: str, phone: str, nonce: str, client: str | None, registration: Registration | None = None
+) -> ScanAnswer:
+    """The full answer to a scan by the check-in link (the public page and API), refusals included;
+    `registration` is 'new' or 'declined' when it follows an on-the-spot registration (self_service)."""
+    return await _scan(
+        code=code,
+        activity_id=None,
+        phone=phone,
+        volunteer_id=None,
+        action=action,
+        method="link",
+        nonce=nonce,
+        client=client,
+        staff=None,
+        reason=None,
+        registration=registration,
+    )
+
+
+async def record_link_scan(*, action: str, code: str, phone: str, nonce: str, client: str | None) -> ScanOut:
+    """A scan from a phone by the check-in link: the public answer; a refusal raises ScanRefused (logged)."""
+    answer = await link_scan_answer(action=action, code=code, phone=phone, nonce=nonce, client=client)
+    return public_answer(answer)
+
+
+async def record_staff_scan(
+    caller: Caller, activity_id: int, volunteer_id: int, action: str, reason: str, client: str | None
+) -> StaffScanOut:
+    """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity."""
+    answer = await _scan(
+        code=None,
+        activity_id=activity_id,
+        phone=None,
+        volunteer_id=volunteer_id,
+        action=action,
+        method="staff",
+        nonce=None,
+        client=client,
+        staff=caller,
+        reason=reason,
+        registration=None,
+    )
+    public = public_answer(answer)
+    return StaffScanOut(
+        result=public.result,
+        action=public.action,
+        at=public.at,
+        minutes=public.minutes,
+        hours=public.hours,
+        replayed=public.replayed,
+        volunteer_no=answer.volunteer_no,
+        volunteer_name=mask_name(answer.volunteer_name) if answer.volunteer_name else None,
+        activity_title=answer.activity_title,
+    )
+
+
+async def _scan(
     *,
+    code: str | None,
+    activity_id: int | None,
+    phone: str | None,
+    volunteer_id: int | None,
     action: str,
     method: str,
-    code: str | None = None,
-    activity_id: int | None = None,
-    phone: str | None = None,
-    volunteer_id: int | None = None,
-    nonce: str | None = None,
-    client: str | None = None,
-    staff: Caller | None = None,
-    reason: str | None = None,
-    registration: str | None = None,
+    nonce: str | None,
+    client: str | None,
+    staff: Caller | None,
+    reason: str | None,
+    registration: Registration | None,
 ) -> ScanAnswer:
-    """Record one attempt by the check-in rules (checkin_scan() in sql/checkin/functions.sql) and return its
-    full answer, refusals included; `registration` is 'new' or 'declined' for an on-the-spot registration."""
+    """Record one attempt by the check-in rules (checkin_scan(), defined under sql/checkin/): a link scan
+    names a code and a phone, a staff scan an activity and a volunteer."""
     row = await db.fetchrow(
         "checkin/scan",
         code,
@@ -176,39 +235,6 @@ def public_answer(answer: ScanAnswer) -> ScanOut:
         minutes=minutes,
         hours=round(minutes / 60, 2) if minutes is not None else None,
         replayed=answer.replayed,
-    )
-
-
-async def record_scan(*, action: str, code: str, phone: str, nonce: str, client: str | None) -> ScanOut:
-    """A scan from a phone by the check-in link: the public answer; a refusal raises ScanRefused (logged)."""
-    answer = await scan_answer(action=action, method="link", code=code, phone=phone, nonce=nonce, client=client)
-    return public_answer(answer)
-
-
-async def record_staff_scan(
-    caller: Caller, activity_id: int, volunteer_id: int, action: str, reason: str, client: str | None
-) -> StaffScanOut:
-    """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity."""
-    answer = await scan_answer(
-        action=action,
-        method="staff",
-        activity_id=activity_id,
-        volunteer_id=volunteer_id,
-        client=client,
-        staff=caller,
-        reason=reason,
-    )
-    public = public_answer(answer)
-    return StaffScanOut(
-        result=public.result,
-        action=public.action,
-        at=public.at,
-        minutes=public.minutes,
-        hours=public.hours,
-        replayed=public.replayed,
-        volunteer_no=answer.volunteer_no,
-        volunteer_name=mask_name(answer.volunteer_name) if answer.volunteer_name else None,
-        activity_title=answer.activity_title,
     )
 
 
