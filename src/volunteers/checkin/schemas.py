@@ -61,16 +61,19 @@ class ScanAnswer(Struct):
     result: str
     action: str
     at: datetime | None = None
+    replayed: bool = False  # the first answer to this nonce, sent again
+    # where: the activity and its check-in window
     activity_id: int | None = None
     activity_title: str | None = None
-    volunteer_no: str | None = None
-    volunteer_name: str | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
-    minutes: int | None = None  # check-out: the credited minutes, its record's start and status
+    # who
+    volunteer_no: str | None = None
+    volunteer_name: str | None = None
+    # a check-out: the credited minutes, and the record's start and status
+    minutes: int | None = None
     started_at: datetime | None = None
     status: str | None = None
-    replayed: bool = False  # the first answer to this nonce, sent again
 
 
 class StaffScanOut(ScanOut, omit_defaults=True):

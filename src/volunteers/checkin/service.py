@@ -134,19 +134,7 @@ async def link_scan_answer(
 ) -> ScanAnswer:
     """The full answer to a scan by the check-in link (the public page and API), refusals included;
     `registration` is 'new' or 'declined' when it follows an on-the-spot registration (self_service)."""
-    return await _scan(
-        code=code,
-        activity_id=None,
-        phone=phone,
-        volunteer_id=None,
-        action=action,
-        method="link",
-        nonce=nonce,
-        client=client,
-        staff=None,
-        reason=None,
-        registration=registration,
-    )
+    return await _scan("link", action, client, code=code, phone=phone, nonce=nonce, registration=registration)
 
 
 async def record_link_scan(*, action: str, code: str, phone: str, nonce: str, client: str | None) -> ScanOut:
@@ -160,17 +148,7 @@ async def record_staff_scan(
 ) -> StaffScanOut:
     """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity."""
     answer = await _scan(
-        code=None,
-        activity_id=activity_id,
-        phone=None,
-        volunteer_id=volunteer_id,
-        action=action,
-        method="staff",
-        nonce=None,
-        client=client,
-        staff=caller,
-        reason=reason,
-        registration=None,
+        "staff", action, client, activity_id=activity_id, volunteer_id=volunteer_id, staff=caller, reason=reason
     )
     public = public_answer(answer)
     return StaffScanOut(
@@ -187,21 +165,21 @@ async def record_staff_scan(
 
 
 async def _scan(
-    *,
-    code: str | None,
-    activity_id: int | None,
-    phone: str | None,
-    volunteer_id: int | None,
-    action: str,
     method: str,
-    nonce: str | None,
+    action: str,
     client: str | None,
-    staff: Caller | None,
-    reason: str | None,
-    registration: Registration | None,
+    *,
+    code: str | None = None,
+    phone: str | None = None,
+    nonce: str | None = None,
+    registration: Registration | None = None,
+    activity_id: int | None = None,
+    volunteer_id: int | None = None,
+    staff: Caller | None = None,
+    reason: str | None = None,
 ) -> ScanAnswer:
-    """Record one attempt by the check-in rules (checkin_scan(), defined under sql/checkin/): a link scan
-    names a code and a phone, a staff scan an activity and a volunteer."""
+    """Record one attempt by the check-in rules (checkin_scan(), defined under sql/checkin/): a link scan names
+    a code, a phone and a nonce, a staff scan an activity, a volunteer, the staff member and a reason."""
     row = await db.fetchrow(
         "checkin/scan",
         code,
