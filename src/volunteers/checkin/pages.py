@@ -14,8 +14,9 @@ from litestar.response import Response, Template
 
 from volunteers import db
 from volunteers.checkin import service
+from volunteers.checkin.refusals import REFUSALS, Refusal, ScanRefused
 from volunteers.checkin.routes import CodePath, public_registration, public_scan
-from volunteers.checkin.schemas import RegisterIn, ScanIn, ScanOut
+from volunteers.checkin.schemas import RegisterIn, ScanAnswer, ScanIn, ScanOut
 from volunteers.checkin.self_service import district_prefix
 from volunteers.errors import DomainError, Invalid
 from volunteers.fields import LOCAL_TZ, today
@@ -23,26 +24,15 @@ from volunteers.people.identity import normalise_phone
 
 Page = Template | Response[Any]
 
-HEADLINES = {
-    "unknown_code": ("签到链接无效", "请向工作人员确认二维码。"),
-    "revoked": ("链接已失效", "请扫描现场最新的二维码。"),
-    "cancelled": ("活动已取消", "本次活动已取消，感谢您的关注。"),
-    "closed": ("签到已结束", "签到已于 {closes} 截止。如需补录时长，请联系工作人员。"),
-    "not_open_yet": ("签到尚未开始", "签到将于 {opens} 开放，请稍后再扫码。"),
-    "already_checked_in": ("您已签到", "签到时间 {at}。离开时请再次扫码签退。"),
-    "not_checked_in": ("您还没有签到", "请先签到，离开时再签退。"),
-    "unknown_volunteer": ("没有找到该手机号", "请确认手机号是否正确；第一次参加请点“签到”登记。"),
-    "rate_limited": ("操作过于频繁", "请稍等一分钟再试。"),
-    "nonce_reused": ("这次提交已用过", "请回到签到页，重新输入手机号提交。"),
-    "failed": ("没有完成", "请回到签到页重新提交；如仍不成功，请联系现场工作人员。"),
-}
+# What the page says when a registration fails for a reason that is not a scan refusal.
+FAILED = ("没有完成", "请回到签到页重新提交；如仍不成功，请联系现场工作人员。")
 
 
-def clock_time(moment: datetime | str | None) -> str:
+def clock_time(moment: datetime | None) -> str:
     """14:02, or 3月5日 14:02 when it is not today (Beijing time)."""
     if moment is None:
         return ""
-    local = (datetime.fromisoformat(moment) if isinstance(moment, str) else moment).astimezone(LOCAL_TZ)
+    local = moment.astimezone(LOCAL_TZ)
     return local.strftime("%H:%M") if local.date() == today() else f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
@@ -53,15 +43,16 @@ def span(start: datetime, end: datetime) -> str:
     return f"{head}–{b:%H:%M}" if a.date() == b.date() else f"{head} – {b.month}月{b.day}日 {b:%H:%M}"
 
 
-def result_page(
-    outcome: str, answer: dict[str, Any], code: str, title: str | None = None, status: int = 200
-) -> Template:
-    """The plain-words answer to a scan."""
-    headline, detail = HEADLINES[outcome]
-    times = {k: clock_time(answer.get(k)) for k in ("at", "opens", "closes")}
-    times["opens"] = clock_time(answer.get("opens_at"))
-    times["closes"] = clock_time(answer.get("closes_at"))
-    context = {"headline": headline, "detail": detail.format(**times), "ok": False, "code": code, "title": title}
+def refusal_page(refusal: Refusal, answer: ScanAnswer | None, code: str, title: str | None = None) -> Template:
+    """The plain-words answer to a refused scan, with the refusal's status."""
+    at, opens, closes = (answer.at, answer.opens_at, answer.closes_at) if answer else (None, None, None)
+    detail = refusal.detail.format(at=clock_time(at), opens=clock_time(opens), closes=clock_time(closes))
+    return result_page(refusal.headline, detail, code, title, status=refusal.status)
+
+
+def result_page(headline: str, detail: str, code: str, title: str | None, *, status: int) -> Template:
+    """A scan's answer that did not go through."""
+    context = {"headline": headline, "detail": detail, "ok": False, "code": code, "title": title}
     return Template("result.html", context=context, status_code=status)
 
 
@@ -81,9 +72,9 @@ async def known_activity(code: str) -> dict[str, Any] | Template:
     """The activity behind a live code, or the page explaining why there is none."""
     row = await service.activity_by_code(code)
     if row is None:
-        return result_page("unknown_code", {}, "", status=404)
+        return refusal_page(REFUSALS["unknown_code"], None, "")
     if row["revoked_at"] is not None:
-        return result_page("revoked", {}, "", title=row["title"], status=410)
+        return refusal_page(REFUSALS["revoked"], None, "", title=row["title"])
     return row
 
 
@@ -155,10 +146,10 @@ class CheckinPages(Controller):
             return form_page(row, code, phone=fields["phone"], error="请输入 11 位手机号，例如 13800138000", status=422)
         try:
             answer = await public_scan(request, code, scan.action, phone, scan.nonce)
-        except service.ScanRefused as refused:
+        except ScanRefused as refused:
             if refused.code == "unknown_volunteer" and scan.action == "in":
                 return await register_page(row, code, {"phone": phone})
-            return result_page(refused.code, refused.answer, code, title=row["title"], status=refused.status)
+            return refusal_page(refused.refusal, refused.answer, code, title=row["title"])
         return success_page(answer, code, row["title"])
 
     @post("/{code:str}/register", status_code=200)
@@ -185,10 +176,10 @@ class CheckinPages(Controller):
             return await register_page(row, code, form, error="请完整填写姓名、手机号、居住社区和出生日期", status=422)
         except Invalid as invalid:
             return await register_page(row, code, form, error=invalid.message, status=422)
-        except service.ScanRefused as refused:
-            return result_page(refused.code, refused.answer, code, title=row["title"], status=refused.status)
+        except ScanRefused as refused:
+            return refusal_page(refused.refusal, refused.answer, code, title=row["title"])
         except DomainError as error:  # a phone page answers in words, never in JSON
-            return result_page("failed", {}, code, title=row["title"], status=error.status)
+            return result_page(*FAILED, code, row["title"], status=error.status)
         return success_page(answer, code, row["title"])
 
     @get("/{code:str}/qr.svg")

@@ -80,9 +80,7 @@ async def get_record(caller: Caller, record_id: int) -> RecordOut:
 async def require_volunteer_in_scope(caller: Caller, volunteer_id: int) -> None:
     """Staff act only for volunteers of their own subtree (422 unknown, 403 outside)."""
     async with db.connection() as conn:
-        path = await conn.fetchval(
-            "SELECT a.path FROM volunteer v JOIN area a ON a.id = v.area WHERE v.id = $1", volunteer_id
-        )
+        path = await conn.fetchval(db.sql("checkin/volunteer_area_path"), volunteer_id)
     if path is None:
         raise Invalid("志愿者不存在", field="volunteer_id", code="unknown_volunteer")
     if not caller.covers(path):
@@ -127,7 +125,7 @@ def _local(moment: datetime) -> str:
 async def _hold_volunteer_time(volunteer_id: int) -> None:
     """Wait for, then hold until the transaction ends, the right to change this volunteer's service time."""
     async with db.connection() as conn:
-        await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", _VOLUNTEER_TIME, volunteer_id)
+        await conn.execute(db.sql("checkin/hold_volunteer_time"), _VOLUNTEER_TIME, volunteer_id)
 
 
 async def _refuse_overlap(
@@ -167,8 +165,7 @@ async def create_manual(caller: Caller, data: ManualRecordIn) -> RecordOut:
         await _hold_volunteer_time(data.volunteer_id)
         async with db.connection() as conn:
             corrected = await conn.fetchval(
-                "SELECT id FROM service_record"
-                " WHERE volunteer = $1 AND activity = $2 AND service_date = $3 AND source = 'checkin'",
+                db.sql("checkin/checkin_record_of_day"),
                 data.volunteer_id,
                 data.activity_id,
                 local_day(data.started_at),
@@ -266,8 +263,7 @@ async def reject(caller: Caller, record_id: int, data: DecisionIn) -> RecordOut:
 async def _decide(record_id: int, status: str, caller: Caller, reason: str | None) -> None:
     async with db.connection() as conn:
         await conn.execute(
-            "UPDATE service_record SET status = $2, decided_by = $3, decided_at = now(),"
-            " reason = COALESCE($4, reason) WHERE id = $1",
+            db.sql("checkin/decide_record"),
             record_id,
             status,
             caller.user_id,

@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from volunteers.access import Caller
 from volunteers.auth.throttle import address_key
 from volunteers.checkin import records, service
+from volunteers.checkin.refusals import REFUSALS, ScanRefused
 from volunteers.checkin.schemas import (
     AttendanceOut,
     CloseOut,
@@ -19,6 +20,7 @@ from volunteers.checkin.schemas import (
     RecordOut,
     RecordPage,
     RegisterIn,
+    ScanAnswer,
     ScanIn,
     ScanOut,
     StaffScanIn,
@@ -30,8 +32,8 @@ from volunteers.limits import ScanLimits
 from volunteers.people.identity import normalise_phone
 
 CodePath = Annotated[str, Parameter(min_length=1, max_length=32)]
-# The refusals a scan can meet (service.REFUSALS) besides an unknown code, and invalid input.
-SCAN_REFUSALS = {"problems": tuple({status for status, _ in service.REFUSALS.values()} | {422})}
+# The refusals a scan can meet (refusals.REFUSALS), and invalid input.
+SCAN_REFUSALS = {"problems": tuple({refusal.status for refusal in REFUSALS.values()} | {422})}
 
 
 def client_of(request: Request[Any, Any, Any]) -> str:
@@ -49,7 +51,7 @@ async def check_limits(request: Request[Any, Any, Any], code: str, action: str, 
     client = address_key(client_of(request))
     if limits.client_spent(client) or not limits.allow_phone(code, phone, client):
         await service.tally_rate_limited(code, client)
-        raise service.ScanRefused({"result": "rate_limited", "action": action})
+        raise ScanRefused(ScanAnswer(result="rate_limited", action=action))
 
 
 async def public_scan(request: Request[Any, Any, Any], code: str, action: str, phone: str, nonce: str) -> ScanOut:
@@ -57,8 +59,10 @@ async def public_scan(request: Request[Any, Any, Any], code: str, action: str, p
     against the caller's address, so an address sending junk holds back only itself."""
     await check_limits(request, code, action, phone)
     try:
-        return await service.record_scan(action=action, code=code, phone=phone, nonce=nonce, client=client_of(request))
-    except service.ScanRefused:
+        return await service.record_link_scan(
+            action=action, code=code, phone=phone, nonce=nonce, client=client_of(request)
+        )
+    except ScanRefused:
         request.app.state.scan_limits.charge_client(address_key(client_of(request)))
         raise
 

@@ -53,6 +53,29 @@ class ScanOut(Struct, omit_defaults=True):
     replayed: bool = False
 
 
+class ScanAnswer(Struct):
+    """The whole answer of checkin_scan() (defined under sql/checkin/), refusals included: more than a phone may
+    be told (who, which activity), so only `public_answer` and the staff answer pass parts of it on. A refusal
+    made before the rules (rate_limited) has the result and the action only."""
+
+    result: str
+    action: str
+    at: datetime | None = None
+    replayed: bool = False  # the first answer to this nonce, sent again
+    # where: the activity and its check-in window
+    activity_id: int | None = None
+    activity_title: str | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    # who
+    volunteer_no: str | None = None
+    volunteer_name: str | None = None
+    # a check-out: the credited minutes, and the record's start and status
+    minutes: int | None = None
+    started_at: datetime | None = None
+    status: str | None = None
+
+
 class StaffScanOut(ScanOut, omit_defaults=True):
     """The answer to staff checking a volunteer in or out by hand: also whom and where."""
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from volunteers import db, people
 from volunteers.checkin import service
-from volunteers.checkin.schemas import RegisterIn, ScanOut
+from volunteers.checkin.schemas import RegisterIn, ScanAnswer, ScanOut
 from volunteers.errors import Conflict, Invalid
 from volunteers.fields import today
 from volunteers.people.identity import normalise_phone
@@ -52,21 +52,15 @@ async def register_and_check_in(code: str, data: RegisterIn, client: str) -> Sca
         guardian=data.guardian,
     )
 
-    async def check_in(registration: str) -> dict[str, Any]:
-        return await service.scan_answer(
-            action="in",
-            method="link",
-            code=code,
-            phone=phone,
-            nonce=data.nonce,
-            client=client,
-            registration=registration,
+    async def check_in(registration: service.Registration) -> ScanAnswer:
+        return await service.link_scan_answer(
+            action="in", code=code, phone=phone, nonce=data.nonce, client=client, registration=registration
         )
 
     async with db.engine().transaction():
         async with db.connection() as conn:
             # the same phone's registrations take turns (a double tap), so the second sees the first's volunteer
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 8))", phone)
+            await conn.execute(db.sql("checkin/hold_phone"), phone)
         registered = await _register_then_check_in(volunteer, check_in) if live else None
         answer = registered if registered is not None else await check_in("declined")
     return service.public_answer(answer)
@@ -77,15 +71,15 @@ class _Undo(Exception):
 
 
 async def _register_then_check_in(
-    volunteer: VolunteerIn, check_in: Callable[[str], Awaitable[dict[str, Any]]]
-) -> dict[str, Any] | None:
+    volunteer: VolunteerIn, check_in: Callable[[service.Registration], Awaitable[ScanAnswer]]
+) -> ScanAnswer | None:
     """Register and check in; None, with nothing left written, when the phone is already registered or the
     check-in is refused (the caller then answers as for any registration that registers nobody)."""
     try:
         async with _savepoint():
             await people.register_volunteer(None, volunteer, self_registered=True)
             answer = await check_in("new")
-            if answer["result"] != "ok":
+            if answer.result != "ok":
                 raise _Undo
     except Conflict as taken:
         if taken.code != "duplicate_phone":

@@ -4,56 +4,32 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from volunteers import audit, clock, db
 from volunteers.access import Caller
+from volunteers.checkin.refusals import ScanRefused
 from volunteers.checkin.schemas import (
     AttendanceCounters,
     AttendanceOut,
     AttendanceRow,
     CloseOut,
     CodeOut,
+    ScanAnswer,
     ScanOut,
     StaffScanOut,
 )
-from volunteers.errors import Conflict, DomainError, Invalid, NotFound
+from volunteers.errors import Conflict, Invalid, NotFound
 from volunteers.people.disclosure import phone_for
 from volunteers.settings import get_settings
 
 # No look-alikes (0/o, 1/l/i): codes are sometimes typed from a printed poster.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 16  # 31**16 ≈ 2**79
-
-REFUSALS: dict[str, tuple[int, str]] = {
-    "unknown_code": (404, "签到链接无效，请向工作人员确认"),
-    "revoked": (410, "签到链接已失效，请扫描现场最新的二维码"),
-    "cancelled": (409, "活动已取消"),
-    "closed": (409, "签到已结束"),
-    "not_open_yet": (409, "签到尚未开始"),
-    "already_checked_in": (409, "您已签到"),
-    "not_checked_in": (409, "您还没有签到，不能签退"),
-    "unknown_volunteer": (404, "没有找到该手机号对应的志愿者，请先登记"),
-    "rate_limited": (429, "操作过于频繁，请稍后再试"),
-    "nonce_reused": (409, "这次提交已用过，请回到签到页重新提交"),
-}
-
-
-class ScanRefused(DomainError):
-    """A scan the rules refuse; carries the answer the phone page shows."""
-
-    def __init__(self, answer: dict[str, Any]) -> None:
-        status, message = REFUSALS[answer["result"]]
-        super().__init__(message, code=answer["result"], extra=_public(answer))
-        self.status = status
-        self.answer = answer
-
-
-def _public(answer: dict[str, Any]) -> dict[str, Any]:
-    """What a refusal may tell an anonymous phone: times, never names."""
-    return {k: answer[k] for k in ("action", "at", "opens_at", "closes_at") if answer.get(k) is not None}
+# A link scan that follows an on-the-spot registration: of a new volunteer, or declined (already registered).
+Registration = Literal["new", "declined"]
 
 
 def new_code() -> str:
@@ -131,7 +107,7 @@ async def rotate_code(caller: Caller, activity_id: int) -> CodeOut:
         raise Conflict("活动已结束或已取消，不能生成签到码", code="activity_closed")
     async with db.engine().transaction():
         async with db.connection() as conn:
-            await conn.execute("SELECT 1 FROM activity WHERE id = $1 FOR UPDATE", activity_id)
+            await conn.execute(db.sql("checkin/lock_activity"), activity_id)
             code = await conn.fetchval(db.sql("checkin/rotate_code"), activity_id, new_code())
         await audit.record(
             caller,
@@ -153,22 +129,57 @@ async def live_code(caller: Caller, activity_id: int) -> CodeOut:
     return code_links(row["code"], row)
 
 
-async def scan_answer(
-    *,
-    action: str,
+async def link_scan_answer(
+    *, action: str, code: str, phone: str, nonce: str, client: str | None, registration: Registration | None = None
+) -> ScanAnswer:
+    """The full answer to a scan by the check-in link (the public page and API), refusals included;
+    `registration` is 'new' or 'declined' when it follows an on-the-spot registration (self_service)."""
+    return await _scan("link", action, client, code=code, phone=phone, nonce=nonce, registration=registration)
+
+
+async def record_link_scan(*, action: str, code: str, phone: str, nonce: str, client: str | None) -> ScanOut:
+    """A scan from a phone by the check-in link: the public answer; a refusal raises ScanRefused (logged)."""
+    answer = await link_scan_answer(action=action, code=code, phone=phone, nonce=nonce, client=client)
+    return public_answer(answer)
+
+
+async def record_staff_scan(
+    caller: Caller, activity_id: int, volunteer_id: int, action: str, reason: str, client: str | None
+) -> StaffScanOut:
+    """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity."""
+    answer = await _scan(
+        "staff", action, client, activity_id=activity_id, volunteer_id=volunteer_id, staff=caller, reason=reason
+    )
+    public = public_answer(answer)
+    return StaffScanOut(
+        result=public.result,
+        action=public.action,
+        at=public.at,
+        minutes=public.minutes,
+        hours=public.hours,
+        replayed=public.replayed,
+        volunteer_no=answer.volunteer_no,
+        volunteer_name=mask_name(answer.volunteer_name) if answer.volunteer_name else None,
+        activity_title=answer.activity_title,
+    )
+
+
+async def _scan(
     method: str,
+    action: str,
+    client: str | None,
+    *,
     code: str | None = None,
-    activity_id: int | None = None,
     phone: str | None = None,
-    volunteer_id: int | None = None,
     nonce: str | None = None,
-    client: str | None = None,
+    registration: Registration | None = None,
+    activity_id: int | None = None,
+    volunteer_id: int | None = None,
     staff: Caller | None = None,
     reason: str | None = None,
-    registration: str | None = None,
-) -> dict[str, Any]:
-    """Record one attempt by the check-in rules (checkin_scan() in sql/checkin/functions.sql) and return its
-    full answer, refusals included; `registration` is 'new' or 'declined' for an on-the-spot registration."""
+) -> ScanAnswer:
+    """Record one attempt by the check-in rules (checkin_scan(), defined under sql/checkin/): a link scan names
+    a code, a phone and a nonce, a staff scan an activity, a volunteer, the staff member and a reason."""
     row = await db.fetchrow(
         "checkin/scan",
         code,
@@ -185,56 +196,23 @@ async def scan_answer(
         registration,
     )
     assert row is not None
-    answer: dict[str, Any] = msgspec.json.decode(row[0])
-    return answer
+    return msgspec.json.decode(row[0], type=ScanAnswer)
 
 
-def public_answer(answer: dict[str, Any]) -> ScanOut:
+def public_answer(answer: ScanAnswer) -> ScanOut:
     """What a phone is told: the result, the action and the time (hours on check-out), never who; anyone who
     knows a phone number can ask. A refusal raises ScanRefused (with its code, times and nothing more)."""
-    if answer["result"] != "ok":
+    if answer.result != "ok":
         raise ScanRefused(answer)
-    minutes = answer.get("minutes")
+    assert answer.at is not None, "checkin_scan() times every answer"
+    minutes = answer.minutes
     return ScanOut(
         result="ok",
-        action=answer["action"],
-        at=datetime.fromisoformat(answer["at"]),
+        action=answer.action,
+        at=answer.at,
         minutes=minutes,
         hours=round(minutes / 60, 2) if minutes is not None else None,
-        replayed=bool(answer.get("replayed")),
-    )
-
-
-async def record_scan(*, action: str, code: str, phone: str, nonce: str, client: str | None) -> ScanOut:
-    """A scan from a phone by the check-in link: the public answer; a refusal raises ScanRefused (logged)."""
-    answer = await scan_answer(action=action, method="link", code=code, phone=phone, nonce=nonce, client=client)
-    return public_answer(answer)
-
-
-async def record_staff_scan(
-    caller: Caller, activity_id: int, volunteer_id: int, action: str, reason: str, client: str | None
-) -> StaffScanOut:
-    """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity."""
-    answer = await scan_answer(
-        action=action,
-        method="staff",
-        activity_id=activity_id,
-        volunteer_id=volunteer_id,
-        client=client,
-        staff=caller,
-        reason=reason,
-    )
-    public = public_answer(answer)
-    return StaffScanOut(
-        result=public.result,
-        action=public.action,
-        at=public.at,
-        minutes=public.minutes,
-        hours=public.hours,
-        replayed=public.replayed,
-        volunteer_no=answer.get("volunteer_no"),
-        volunteer_name=mask_name(answer["volunteer_name"]) if answer.get("volunteer_name") else None,
-        activity_title=answer.get("activity_title"),
+        replayed=answer.replayed,
     )
 
 
@@ -285,7 +263,7 @@ async def close_activity(caller: Caller, activity_id: int) -> CloseOut:
         closed = await db.fetch("checkin/close_open_records", activity_id)
         status = "completed" if row["status"] in ("published", "completed") else row["status"]
         async with db.connection() as conn:
-            await conn.execute("UPDATE activity SET status = $2 WHERE id = $1", activity_id, status)
+            await conn.execute(db.sql("checkin/set_activity_status"), activity_id, status)
         await audit.record(
             caller,
             "close",
