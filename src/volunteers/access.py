@@ -1,10 +1,14 @@
-"""Who is calling and what they may do: the caller, and the scope rule (an area subtree) for reads and writes."""
+"""Who is calling and what they may do: the caller and the scope rule (an area subtree) for reads and writes,
+and what a caller may see of a person (the privacy rules).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from volunteers.errors import Forbidden, NotFound
+from volunteers.fields import age_on, today
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,11 @@ class Caller:
             return True
         return path is not None and path.startswith(self.area_path)
 
+    @property
+    def scope_prefix(self) -> str:
+        """A LIKE prefix matching the caller's subtree paths."""
+        return f"{self.area_path or '/'}%"
+
     def require_read(self, path: str | None, what: str = "记录") -> None:
         """Outside the subtree reads as absent (404), so nothing leaks."""
         if not self.covers(path):
@@ -36,14 +45,49 @@ class Caller:
         if not self.covers(path):
             raise Forbidden(f"{what}不在您管辖的区域内，不能修改", code="outside_scope")
 
-    def sees_whole_phone(self, path: str | None) -> bool:
-        """Whole phone numbers only for staff and admins whose subtree holds the person's area; masked otherwise.
 
-        A volunteer from elsewhere who checks in at one of the caller's activities stays a stranger's number.
-        """
-        return self.role != "official" and self.covers(path)
+# ---- what a caller may see of a person ---------------------------------------------------------
+# An ID-card number is 6 area digits (about 3,500 county codes in use), 8 birth-date digits, 3 sequence
+# digits (the last one's parity is the gender) and a check character computed from the other 17. Staff see
+# the birth date and gender, so what hides the number from them is area × sequence: 3,500 × 500 ≈ 1.75 × 10⁶
+# candidates. Every ID character shown would divide that (the last four alone leave the area codes, a few
+# hundred plausible ones), so no answer carries any character of it: only whether there is one.
+#
+# Officials (statistics) see neither whole phones nor birth dates: an age band instead, computed as of
+# 1 January of this year (so it never moves on a birthday).
 
-    @property
-    def scope_prefix(self) -> str:
-        """A LIKE prefix matching the caller's subtree paths."""
-        return f"{self.area_path or '/'}%"
+# (first age not in the band, label). 14: PIPL art. 31 (a child's data needs a guardian's consent);
+# 18: majority (14–17 need a guardian by practice); 35: the usual upper edge of "youth" in volunteer
+# statistics (青年志愿者), and a boundary of the census's five-year groups; 60: elderly (老年人权益保障法 art. 2).
+AGE_BANDS: tuple[tuple[int, str], ...] = ((14, "未满14岁"), (18, "14–17岁"), (35, "18–34岁"), (60, "35–59岁"))
+OLDEST_BAND = "60岁及以上"
+
+
+def sees_personal_details(caller: Caller | None, area_path: str | None) -> bool:
+    """Whole phones and birth dates (and searching by them): staff and admins whose subtree holds the area.
+
+    A volunteer from elsewhere who checks in at one of the caller's activities stays a stranger's number.
+    `caller` None is the system itself: the audit trail, and self-registration's own answer.
+    """
+    return caller is None or (caller.role != "official" and caller.covers(area_path))
+
+
+def mask_phone(phone: str) -> str:
+    """`138****8000`: the first 3 and last 4 digits."""
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def phone_for(caller: Caller | None, phone: str, area_path: str | None) -> str:
+    """A phone of someone living at `area_path`, whole or masked (`138****8000`) as `caller` may see it."""
+    return phone if sees_personal_details(caller, area_path) else mask_phone(phone)
+
+
+def age_band(birth_date: date | None, on: date | None = None) -> str | None:
+    """The age band of someone born on `birth_date`, as of `on`; None without a birth date.
+
+    By default as of 1 January of this year, not today: a band that changed on the birthday would tell
+    someone who looks every day the exact birth date."""
+    if birth_date is None:
+        return None
+    age = age_on(birth_date, on or date(today().year, 1, 1))
+    return next((label for below, label in AGE_BANDS if age < below), OLDEST_BAND)

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from volunteers import audit, clock, db
-from volunteers.access import Caller
+from volunteers.access import Caller, phone_for
 from volunteers.checkin.schemas import (
     AttendanceCounters,
     AttendanceOut,
@@ -20,7 +20,6 @@ from volunteers.checkin.schemas import (
     StaffScanOut,
 )
 from volunteers.errors import Conflict, DomainError, Invalid, NotFound
-from volunteers.people.disclosure import phone_for
 from volunteers.settings import get_settings
 
 # No look-alikes (0/o, 1/l/i): codes are sometimes typed from a printed poster.
