@@ -1,14 +1,27 @@
-"""Who is calling and what they may do: the caller and the scope rule (an area subtree) for reads and writes,
-and what a caller may see of a person (the privacy rules).
+"""Who is calling and what they may do: the one vocabulary every domain asks, instead of restating the rule.
+
+The scope rule: a staff user's area covers its whole subtree and nothing else (a system user covers all).
+- Reading a record outside the subtree reads as its absence (404), so nothing about it leaks: `readable`.
+- Writing needs a writing role (officials only read: 403 read_only) and a record inside the subtree
+  (403 outside_scope), or 404 where the record itself is hidden from the caller: `writable`.
+- A record a request body names by id or code (`venue_id`, `area_code`…): absent is a 422 on that field, and
+  the caller must be able to write it (403): `referable`; one that must only lie in the subtree: `within`.
+Each domain keeps the lookup of its own row and passes it here with the words its refusals use.
+
+What a caller may see of a person (the privacy rules) is the second half of this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
-from volunteers.errors import Forbidden, NotFound
+from volunteers.errors import Forbidden, Invalid, NotFound
 from volunteers.fields import age_on, today
+
+Row = TypeVar("Row", bound=Mapping[str, Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +57,49 @@ class Caller:
             raise Forbidden("统计查看账号只能查看，不能修改", code="read_only")
         if not self.covers(path):
             raise Forbidden(f"{what}不在您管辖的区域内，不能修改", code="outside_scope")
+
+
+# ---- a record, as the caller asks for it -------------------------------------------------------
+# `row` is the record as its domain looked it up (None: no such record); `path` names its area path column.
+
+
+def readable(caller: Caller, row: Row | None, absent: str, *, path: str = "area_path") -> Row:
+    """`row` if the caller may read it; absent or outside the subtree, the same 404 `absent`."""
+    if row is None or not caller.covers(row[path]):
+        raise NotFound(absent)
+    return row
+
+
+def writable(
+    caller: Caller, row: Row | None, absent: str, this: str, *, hide_outside: bool = False, path: str = "area_path"
+) -> Row:
+    """`row` if the caller may change it: absent → 404 `absent`; read-only role or outside → 403 (`this`: "该服务队").
+
+    `hide_outside`: a record outside the subtree is first of all unreadable, so it answers 404 too.
+    """
+    if row is None or (hide_outside and not caller.covers(row[path])):
+        raise NotFound(absent)
+    caller.require_write(row[path], this)
+    return row
+
+
+def referable(
+    caller: Caller, row: Row | None, this: str, *, field: str, code: str, unknown: str, path: str = "area_path"
+) -> Row:
+    """A record a request body names in `field`: absent → 422 `code` (`unknown`); it must be writable (403)."""
+    if row is None:
+        raise Invalid(unknown, field=field, code=code)
+    caller.require_write(row[path], this)
+    return row
+
+
+def within(caller: Caller, row: Row | None, *, unknown: Invalid, outside: Forbidden, path: str = "area_path") -> Row:
+    """A record a request body names that must lie in the caller's subtree (a volunteer to enrol, say)."""
+    if row is None:
+        raise unknown
+    if not caller.covers(row[path]):
+        raise outside
+    return row
 
 
 # ---- what a caller may see of a person ---------------------------------------------------------

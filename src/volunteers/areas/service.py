@@ -7,11 +7,11 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from volunteers import audit
+from volunteers import access, audit
 from volunteers.access import Caller
 from volunteers.areas.schemas import AreaIn, AreaOut, AreaPatch, PopulationIn, PopulationOut
 from volunteers.areas.tables import LEVELS, Area, AreaPopulation
-from volunteers.errors import Conflict, Forbidden, Invalid, NotFound
+from volunteers.errors import Conflict, Forbidden, Invalid
 from volunteers.fields import check_day, today
 
 # A population figure counted for `year` is dated within that year or the two after it (a census or
@@ -21,9 +21,13 @@ POPULATION_AS_OF_YEARS = 2
 _COLUMNS = (Area.id, Area.code, Area.name, Area.level, Area.parent.code.as_alias("parent_code"), Area.path)
 
 
+async def _row(code: str) -> dict[str, Any] | None:
+    return await Area.select(*_COLUMNS).where(Area.code == code).first()
+
+
 async def area_by_code(code: str, field: str = "area_code") -> dict[str, Any]:
     """The area row for `code`, or a 422 naming the field that referred to it."""
-    row = await Area.select(*_COLUMNS).where(Area.code == code).first()
+    row = await _row(code)
     if row is None:
         raise Invalid(f"区域编码 {code} 不存在", field=field, code="unknown_area")
     return row
@@ -38,10 +42,7 @@ async def area_for_write(caller: Caller, code: str, field: str = "area_code") ->
 
 async def get_area(caller: Caller, code: str) -> AreaOut:
     """One area in the caller's subtree."""
-    row = await Area.select(*_COLUMNS).where(Area.code == code).first()
-    if row is None or not caller.covers(row["path"]):
-        raise NotFound(f"区域 {code} 不存在")
-    return AreaOut(**row)
+    return AreaOut(**access.readable(caller, await _row(code), f"区域 {code} 不存在", path="path"))
 
 
 async def create_area(caller: Caller, data: AreaIn) -> AreaOut:
@@ -77,8 +78,8 @@ async def create_area(caller: Caller, data: AreaIn) -> AreaOut:
 
 async def update_area(caller: Caller, code: str, data: AreaPatch) -> AreaOut:
     """Rename an area."""
-    before = await get_area(caller, code)
-    caller.require_write(before.path, "该区域")
+    row = access.writable(caller, await _row(code), f"区域 {code} 不存在", "该区域", hide_outside=True, path="path")
+    before = AreaOut(**row)
     async with Area._meta.db.transaction():
         await Area.update({Area.name: data.name}).where(Area.id == before.id)
         after = await get_area(caller, code)

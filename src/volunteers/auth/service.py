@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 from piccolo.custom_types import Combinable
 
-from volunteers import audit
+from volunteers import access, audit
 from volunteers.access import Caller
 from volunteers.areas import service as areas
 from volunteers.auth import throttle
@@ -21,7 +21,7 @@ from volunteers.auth.authentication import token_hash
 from volunteers.auth.passwords import refuse_weak_password
 from volunteers.auth.schemas import TokenOut, UserIn, UserOut, UserPatch
 from volunteers.auth.tables import LoginKnownAddress, StaffSession, StaffUser
-from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from volunteers.errors import Conflict, Forbidden, Invalid, Unauthorized
 from volunteers.settings import get_settings
 
 # A hash to verify against when the username is unknown, so timing does not tell.
@@ -130,9 +130,8 @@ async def _user_in_scope(caller: Caller, user_id: int) -> dict[str, object]:
         .where(StaffUser.id == user_id)
         .first()
     )
-    if row is None or not caller.covers(row["area_path"]) or (caller.area_path and row["area_path"] is None):
-        raise NotFound("账号不存在")
-    return row
+    # A user of the whole system (no area) lies in no area's subtree: only system admins see them.
+    return access.readable(caller, row, "账号不存在")
 
 
 def _user_out(row: dict[str, object]) -> UserOut:
