@@ -6,6 +6,9 @@ The scope rule: a staff user's area covers its whole subtree and nothing else (a
   (403 outside_scope), or 404 where the record itself is hidden from the caller: `writable`.
 - A record a request body names by id or code (`venue_id`, `area_code`…): absent is a 422 on that field, and
   the caller must be able to write it (403): `referable`; one that must only lie in the subtree: `within`.
+- Roles: user management and the audit trail are for admins (`require_admin`), data every area shares for
+  system admins (`require_system_admin`). Services ask these first, before looking anything up; routes
+  only parse and call. (The staff API's router also refuses officials' writes up front: `require_writer`.)
 Each domain keeps the lookup of its own row and passes it here with the words its refusals use.
 
 What a caller may see of a person (the privacy rules) is the second half of this module.
@@ -42,6 +45,11 @@ class Caller:
         return path is not None and path.startswith(self.area_path)
 
     @property
+    def is_system_admin(self) -> bool:
+        """An admin of the whole system, not of one area."""
+        return self.role == "admin" and self.area_path is None
+
+    @property
     def scope_prefix(self) -> str:
         """A LIKE prefix matching the caller's subtree paths."""
         return f"{self.area_path or '/'}%"
@@ -51,12 +59,26 @@ class Caller:
         if not self.covers(path):
             raise NotFound(f"{what}不存在")
 
-    def require_write(self, path: str | None, what: str = "记录") -> None:
-        """Writes need a writing role and an area inside the subtree (403 otherwise)."""
+    def require_writer(self) -> None:
+        """Officials (statistics accounts) only read (403 read_only)."""
         if self.role == "official":
             raise Forbidden("统计查看账号只能查看，不能修改", code="read_only")
+
+    def require_write(self, path: str | None, what: str = "记录") -> None:
+        """Writes need a writing role and an area inside the subtree (403 otherwise)."""
+        self.require_writer()
         if not self.covers(path):
             raise Forbidden(f"{what}不在您管辖的区域内，不能修改", code="outside_scope")
+
+    def require_admin(self, message: str = "只有管理员可以进行此操作") -> None:
+        """Admins only (403 admin_only): user management, the audit trail."""
+        if self.role != "admin":
+            raise Forbidden(message, code="admin_only")
+
+    def require_system_admin(self) -> None:
+        """Admins of the whole system only (403 system_admin_only): data every area shares."""
+        if not self.is_system_admin:
+            raise Forbidden("只有系统管理员（不限区域）可以修改全区共用的数据", code="system_admin_only")
 
 
 # ---- a record, as the caller asks for it -------------------------------------------------------

@@ -50,7 +50,7 @@ async def create_area(caller: Caller, data: AreaIn) -> AreaOut:
     if data.parent_code is None:
         if data.level != "district":
             raise Invalid("只有区（district）可以没有上级区域", field="parent_code", code="parent_required")
-        if caller.area_path is not None or caller.role != "admin":
+        if not caller.is_system_admin:
             raise Forbidden("只有系统管理员可以创建顶级区域", code="outside_scope")
         parent_id, path = None, f"/{data.code}/"
     else:
@@ -113,8 +113,7 @@ async def set_population(caller: Caller, code: str, year: int, data: PopulationI
     area itself (a system admin for a top-level area). The population is the denominator of the
     registration rate, so those whose work the area's figures measure do not set it. Officials only read.
     """
-    if caller.role != "admin":  # before the lookup: staff learn nothing about which areas exist
-        raise Forbidden("常住人口只能由上级区域的管理员设置", code="admin_only")
+    caller.require_admin("常住人口只能由上级区域的管理员设置")  # before the lookup: staff learn nothing of areas
     area = await get_area(caller, code)
     if area.path == caller.area_path:
         raise Forbidden("常住人口只能由上级区域的管理员设置，不能设置本级区域的人口", code="parent_admin_only")

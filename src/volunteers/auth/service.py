@@ -90,12 +90,14 @@ def _check_role_and_area(role: str, area_path: str | None) -> None:
 
 
 async def create_user(caller: Caller | None, data: UserIn) -> UserOut:
-    """Create a staff user inside the caller's subtree (`caller` None: the CLI)."""
+    """Create a staff user inside the caller's subtree (admins only; `caller` None: the CLI)."""
+    if caller is not None:
+        caller.require_admin()
     area = await areas.area_by_code(data.area_code) if data.area_code else None
     area_path = area["path"] if area else None
     _check_role_and_area(data.role, area_path)
     if caller is not None:
-        if caller.area_path is not None and area_path is None:
+        if area_path is None and not caller.is_system_admin:
             raise Forbidden("只有系统管理员可以创建全区账号", code="outside_scope")
         caller.require_write(area_path, "账号所属区域")
     if await StaffUser.exists().where(StaffUser.username == data.username):
@@ -145,12 +147,14 @@ def _user_out(row: dict[str, object]) -> UserOut:
 
 
 async def get_user(caller: Caller, user_id: int) -> UserOut:
-    """One user in the caller's subtree."""
+    """One user in the caller's subtree (admins only)."""
+    caller.require_admin()
     return _user_out(await _user_in_scope(caller, user_id))
 
 
 async def list_users(caller: Caller, limit: int, offset: int) -> tuple[list[UserOut], int]:
-    """Users in the caller's subtree."""
+    """Users in the caller's subtree (admins only)."""
+    caller.require_admin()
     where: Combinable = StaffUser.id > 0
     if caller.area_path is not None:
         where = where & StaffUser.area.path.like(caller.scope_prefix)
@@ -171,7 +175,8 @@ async def list_users(caller: Caller, limit: int, offset: int) -> tuple[list[User
 
 
 async def update_user(caller: Caller, user_id: int, patch: UserPatch) -> UserOut:
-    """Change a user's password, role or active flag; deactivating revokes their tokens."""
+    """Change a user's password, role or active flag; deactivating revokes their tokens (admins only)."""
+    caller.require_admin()
     row = await _user_in_scope(caller, user_id)
     before = _user_out(row)
     role = patch.role or before.role
