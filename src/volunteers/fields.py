@@ -60,6 +60,11 @@ def years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 # Unicode categories no name or title may hold: controls, format characters (zero-width spaces, the byte-order
 # mark, bidirectional overrides that reverse how a name reads), line/paragraph separators, surrogates,
 # private-use and unassigned code points. A name of only such characters looks blank but is not.

@@ -17,13 +17,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.routes import HTTPRoute
 
-from volunteers.auth.authentication import (
-    SAFE_METHODS,
-    BearerAuthentication,
-    admins_only,
-    read_only_officials,
-    system_admins_only,
-)
+from volunteers.auth.authentication import SAFE_METHODS, BearerAuthentication, read_only_officials
 
 API_PREFIX = "/api/v1/"
 PROBLEM_JSON = "application/problem+json"
@@ -124,8 +118,8 @@ def problem_statuses(
     if requires_login(handler):
         statuses.add(401)
         changes = writes and not handler.opt.get("any_role")  # any_role posts (logout, reconcile) change no record
-        if guards & {admins_only, system_admins_only} or (changes and read_only_officials in guards):
-            statuses.add(403)
+        if changes and read_only_officials in guards:
+            statuses.add(403)  # officials' writes; a role a service refuses (admins only) is in opt problems
         if changes and (has_body or "path" in located):
             statuses |= {409, 422}  # a change the current state refuses; a record that does not allow it
     statuses.update(handler.opt.get(OPT_PROBLEMS, ()))

@@ -13,9 +13,9 @@ from tests.conftest import World
 from tests.people.factory import URL, body, register, volunteer_count
 from tests.people.idcards import make_id_number
 from volunteers import db
+from volunteers.access import age_band
 from volunteers.fields import today
 from volunteers.people import search
-from volunteers.people.disclosure import age_band
 from volunteers.people.identity import id_number_hash
 
 BORN = date(1990, 3, 7)

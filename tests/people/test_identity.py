@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.people.idcards import id_number_ending_in_x, make_id_number, with_wrong_check_digit
+from volunteers import access
 from volunteers.errors import Invalid
 from volunteers.fields import today
 from volunteers.people import identity
@@ -65,7 +66,7 @@ def test_birth_date_in_the_future_is_refused() -> None:
 
 
 def test_masks() -> None:
-    assert identity.mask_phone("13800138000") == "138****8000"
+    assert access.mask_phone("13800138000") == "138****8000"
 
 
 @pytest.mark.parametrize(

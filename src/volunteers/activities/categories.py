@@ -51,7 +51,8 @@ async def _refuse_duplicate_name(name: str, category_id: int | None = None) -> N
 
 
 async def create_category(caller: Caller, data: CategoryIn) -> CategoryOut:
-    """Add a category (system admins only; the route guards it)."""
+    """Add a category (system admins only)."""
+    caller.require_system_admin()
     name = required_text(data.name, "name", "类别名称")
     if await ActivityCategory.exists().where(ActivityCategory.code == data.code):
         raise Conflict(f"活动类别编码 {data.code} 已存在", field="code", code="duplicate_category")
@@ -66,7 +67,8 @@ async def create_category(caller: Caller, data: CategoryIn) -> CategoryOut:
 
 
 async def update_category(caller: Caller, category_id: int, data: CategoryPatch) -> CategoryOut:
-    """Rename, reorder, retire or restore a category (system admins only; the route guards it)."""
+    """Rename, reorder, retire or restore a category (system admins only)."""
+    caller.require_system_admin()
     before = await _category(category_id)
     changes: dict[Column | str, Any] = {}
     if data.name is not msgspec.UNSET:

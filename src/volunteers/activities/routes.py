@@ -21,7 +21,6 @@ from volunteers.activities.schemas import (
     CategoryPatch,
     Status,
 )
-from volunteers.auth.authentication import system_admins_only
 from volunteers.fields import AreaQuery, IdQuery, Limit, Offset, PathId
 
 _TIMES = "Datetimes are ISO 8601; one without a timezone is taken as Beijing time (UTC+8)."
@@ -35,15 +34,11 @@ class CategoryController(Controller):
     async def index(self, include_inactive: bool = False) -> list[CategoryOut]:
         return await categories.list_categories(include_inactive)
 
-    @post("/", guards=[system_admins_only], summary="Add an activity category (system admins)")
+    @post("/", summary="Add an activity category (system admins)")
     async def create(self, caller: Caller, data: CategoryIn) -> CategoryOut:
         return await categories.create_category(caller, data)
 
-    @patch(
-        "/{category_id:int}",
-        guards=[system_admins_only],
-        summary="Rename, reorder, retire or restore a category (system admins)",
-    )
+    @patch("/{category_id:int}", summary="Rename, reorder, retire or restore a category (system admins)")
     async def update(self, caller: Caller, category_id: PathId, data: CategoryPatch) -> CategoryOut:
         return await categories.update_category(caller, category_id, data)
 

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from piccolo.columns import Column
 
-from volunteers import audit, db
+from volunteers import access, audit, db
 from volunteers.access import Caller
 from volunteers.activities.categories import active_category_id
 from volunteers.activities.schemas import (
@@ -59,10 +59,7 @@ def _out(row: dict[str, Any]) -> ActivityOut:
 
 
 async def _readable(caller: Caller, activity_id: int) -> dict[str, Any]:
-    row = await _row(activity_id)
-    if row is None or not caller.covers(row["area_path"]):
-        raise NotFound(f"活动 {activity_id} 不存在")
-    return row
+    return access.readable(caller, await _row(activity_id), f"活动 {activity_id} 不存在")
 
 
 async def activity_for_write(caller: Caller, activity_id: int) -> dict[str, Any]:
@@ -70,9 +67,7 @@ async def activity_for_write(caller: Caller, activity_id: int) -> dict[str, Any]
 
     404 when it is outside the caller's read scope, 403 when the caller may read but not write it.
     """
-    row = await _readable(caller, activity_id)
-    caller.require_write(row["area_path"], "该活动")
-    return row
+    return access.writable(caller, await _row(activity_id), f"活动 {activity_id} 不存在", "该活动", hide_outside=True)
 
 
 async def get_activity(caller: Caller, activity_id: int) -> ActivityOut:

@@ -7,11 +7,11 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from volunteers import audit
+from volunteers import access, audit
 from volunteers.access import Caller
 from volunteers.areas.schemas import AreaIn, AreaOut, AreaPatch, PopulationIn, PopulationOut
 from volunteers.areas.tables import LEVELS, Area, AreaPopulation
-from volunteers.errors import Conflict, Forbidden, Invalid, NotFound
+from volunteers.errors import Conflict, Forbidden, Invalid
 from volunteers.fields import check_day, today
 
 # A population figure counted for `year` is dated within that year or the two after it (a census or
@@ -21,9 +21,13 @@ POPULATION_AS_OF_YEARS = 2
 _COLUMNS = (Area.id, Area.code, Area.name, Area.level, Area.parent.code.as_alias("parent_code"), Area.path)
 
 
+async def _row(code: str) -> dict[str, Any] | None:
+    return await Area.select(*_COLUMNS).where(Area.code == code).first()
+
+
 async def area_by_code(code: str, field: str = "area_code") -> dict[str, Any]:
     """The area row for `code`, or a 422 naming the field that referred to it."""
-    row = await Area.select(*_COLUMNS).where(Area.code == code).first()
+    row = await _row(code)
     if row is None:
         raise Invalid(f"区域编码 {code} 不存在", field=field, code="unknown_area")
     return row
@@ -38,10 +42,7 @@ async def area_for_write(caller: Caller, code: str, field: str = "area_code") ->
 
 async def get_area(caller: Caller, code: str) -> AreaOut:
     """One area in the caller's subtree."""
-    row = await Area.select(*_COLUMNS).where(Area.code == code).first()
-    if row is None or not caller.covers(row["path"]):
-        raise NotFound(f"区域 {code} 不存在")
-    return AreaOut(**row)
+    return AreaOut(**access.readable(caller, await _row(code), f"区域 {code} 不存在", path="path"))
 
 
 async def create_area(caller: Caller, data: AreaIn) -> AreaOut:
@@ -49,7 +50,7 @@ async def create_area(caller: Caller, data: AreaIn) -> AreaOut:
     if data.parent_code is None:
         if data.level != "district":
             raise Invalid("只有区（district）可以没有上级区域", field="parent_code", code="parent_required")
-        if caller.area_path is not None or caller.role != "admin":
+        if not caller.is_system_admin:
             raise Forbidden("只有系统管理员可以创建顶级区域", code="outside_scope")
         parent_id, path = None, f"/{data.code}/"
     else:
@@ -77,8 +78,8 @@ async def create_area(caller: Caller, data: AreaIn) -> AreaOut:
 
 async def update_area(caller: Caller, code: str, data: AreaPatch) -> AreaOut:
     """Rename an area."""
-    before = await get_area(caller, code)
-    caller.require_write(before.path, "该区域")
+    row = access.writable(caller, await _row(code), f"区域 {code} 不存在", "该区域", hide_outside=True, path="path")
+    before = AreaOut(**row)
     async with Area._meta.db.transaction():
         await Area.update({Area.name: data.name}).where(Area.id == before.id)
         after = await get_area(caller, code)
@@ -112,8 +113,7 @@ async def set_population(caller: Caller, code: str, year: int, data: PopulationI
     area itself (a system admin for a top-level area). The population is the denominator of the
     registration rate, so those whose work the area's figures measure do not set it. Officials only read.
     """
-    if caller.role != "admin":  # before the lookup: staff learn nothing about which areas exist
-        raise Forbidden("常住人口只能由上级区域的管理员设置", code="admin_only")
+    caller.require_admin("常住人口只能由上级区域的管理员设置")  # before the lookup: staff learn nothing of areas
     area = await get_area(caller, code)
     if area.path == caller.area_path:
         raise Forbidden("常住人口只能由上级区域的管理员设置，不能设置本级区域的人口", code="parent_admin_only")

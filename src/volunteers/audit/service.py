@@ -46,7 +46,8 @@ async def record(
 async def list_entries(
     caller: Caller, *, entity: str | None, entity_id: str | None, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """Entries about things inside the caller's subtree, newest first."""
+    """Entries about things inside the caller's subtree, newest first (admins only)."""
+    caller.require_admin()
     where: Combinable = AuditEntry.id > 0
     if caller.area_path is not None:
         where = where & AuditEntry.area.path.like(caller.scope_prefix)

@@ -8,7 +8,6 @@ from litestar import Controller, Request, get, patch, post
 
 from volunteers.access import Caller
 from volunteers.auth import service
-from volunteers.auth.authentication import admins_only
 from volunteers.auth.schemas import LoginIn, MeOut, TokenOut, UserIn, UserOut, UserPage, UserPatch
 from volunteers.fields import Limit, Offset, PathId
 
@@ -42,9 +41,11 @@ class SessionController(Controller):
 
 
 class UserController(Controller):
+    """Admins only: the service refuses anyone else (403 admin_only)."""
+
     path = "/users"
     tags = ["users"]
-    guards = [admins_only]
+    opt = {"problems": (403,)}
 
     @post("/", summary="Create a staff user in your subtree")
     async def create(self, caller: Caller, data: UserIn) -> UserOut:

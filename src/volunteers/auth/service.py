@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 from piccolo.custom_types import Combinable
 
-from volunteers import audit
+from volunteers import access, audit
 from volunteers.access import Caller
 from volunteers.areas import service as areas
 from volunteers.auth import throttle
@@ -21,7 +21,7 @@ from volunteers.auth.authentication import token_hash
 from volunteers.auth.passwords import refuse_weak_password
 from volunteers.auth.schemas import TokenOut, UserIn, UserOut, UserPatch
 from volunteers.auth.tables import LoginKnownAddress, StaffSession, StaffUser
-from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from volunteers.errors import Conflict, Forbidden, Invalid, Unauthorized
 from volunteers.settings import get_settings
 
 # A hash to verify against when the username is unknown, so timing does not tell.
@@ -90,12 +90,14 @@ def _check_role_and_area(role: str, area_path: str | None) -> None:
 
 
 async def create_user(caller: Caller | None, data: UserIn) -> UserOut:
-    """Create a staff user inside the caller's subtree (`caller` None: the CLI)."""
+    """Create a staff user inside the caller's subtree (admins only; `caller` None: the CLI)."""
+    if caller is not None:
+        caller.require_admin()
     area = await areas.area_by_code(data.area_code) if data.area_code else None
     area_path = area["path"] if area else None
     _check_role_and_area(data.role, area_path)
     if caller is not None:
-        if caller.area_path is not None and area_path is None:
+        if area_path is None and not caller.is_system_admin:
             raise Forbidden("只有系统管理员可以创建全区账号", code="outside_scope")
         caller.require_write(area_path, "账号所属区域")
     if await StaffUser.exists().where(StaffUser.username == data.username):
@@ -130,9 +132,8 @@ async def _user_in_scope(caller: Caller, user_id: int) -> dict[str, object]:
         .where(StaffUser.id == user_id)
         .first()
     )
-    if row is None or not caller.covers(row["area_path"]) or (caller.area_path and row["area_path"] is None):
-        raise NotFound("账号不存在")
-    return row
+    # A user of the whole system (no area) lies in no area's subtree: only system admins see them.
+    return access.readable(caller, row, "账号不存在")
 
 
 def _user_out(row: dict[str, object]) -> UserOut:
@@ -146,12 +147,14 @@ def _user_out(row: dict[str, object]) -> UserOut:
 
 
 async def get_user(caller: Caller, user_id: int) -> UserOut:
-    """One user in the caller's subtree."""
+    """One user in the caller's subtree (admins only)."""
+    caller.require_admin()
     return _user_out(await _user_in_scope(caller, user_id))
 
 
 async def list_users(caller: Caller, limit: int, offset: int) -> tuple[list[UserOut], int]:
-    """Users in the caller's subtree."""
+    """Users in the caller's subtree (admins only)."""
+    caller.require_admin()
     where: Combinable = StaffUser.id > 0
     if caller.area_path is not None:
         where = where & StaffUser.area.path.like(caller.scope_prefix)
@@ -172,7 +175,8 @@ async def list_users(caller: Caller, limit: int, offset: int) -> tuple[list[User
 
 
 async def update_user(caller: Caller, user_id: int, patch: UserPatch) -> UserOut:
-    """Change a user's password, role or active flag; deactivating revokes their tokens."""
+    """Change a user's password, role or active flag; deactivating revokes their tokens (admins only)."""
+    caller.require_admin()
     row = await _user_in_scope(caller, user_id)
     before = _user_out(row)
     role = patch.role or before.role

@@ -10,8 +10,8 @@ import asyncpg
 from volunteers import audit, clock, db
 from volunteers.access import Caller
 from volunteers.checkin.schemas import DecisionIn, ManualRecordIn, RecordOut
-from volunteers.checkin.service import activity_for_write
-from volunteers.errors import Conflict, Forbidden, Invalid, NotFound, register_constraint
+from volunteers.checkin.service import activity_for_write, require_volunteer_in_scope
+from volunteers.errors import Conflict, Invalid, NotFound, register_constraint
 from volunteers.fields import LOCAL_TZ, check_day, local_day
 
 # The database's own guard (an exclusion constraint, checkin baseline migration) for writers that skip the check below.
@@ -75,16 +75,6 @@ async def _record(caller: Caller, record_id: int) -> Any:
 async def get_record(caller: Caller, record_id: int) -> RecordOut:
     """One record in the caller's subtree."""
     return _out(await _record(caller, record_id))
-
-
-async def require_volunteer_in_scope(caller: Caller, volunteer_id: int) -> None:
-    """Staff act only for volunteers of their own subtree (422 unknown, 403 outside)."""
-    async with db.connection() as conn:
-        path = await conn.fetchval(db.sql("checkin/volunteer_area_path"), volunteer_id)
-    if path is None:
-        raise Invalid("志愿者不存在", field="volunteer_id", code="unknown_volunteer")
-    if not caller.covers(path):
-        raise Forbidden("该志愿者不在您管辖的区域内", code="outside_scope")
 
 
 def check_manual_times(activity: dict[str, Any], started_at: datetime, ended_at: datetime) -> None:

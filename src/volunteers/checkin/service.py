@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 import msgspec
 
-from volunteers import audit, clock, db
-from volunteers.access import Caller
+from volunteers import access, audit, clock, db
+from volunteers.access import Caller, phone_for
 from volunteers.checkin.refusals import ScanRefused
 from volunteers.checkin.schemas import (
     AttendanceCounters,
@@ -21,8 +21,7 @@ from volunteers.checkin.schemas import (
     ScanOut,
     StaffScanOut,
 )
-from volunteers.errors import Conflict, Invalid, NotFound
-from volunteers.people.disclosure import phone_for
+from volunteers.errors import Conflict, Forbidden, Invalid, NotFound
 from volunteers.settings import get_settings
 
 # No look-alikes (0/o, 1/l/i): codes are sometimes typed from a printed poster.
@@ -58,25 +57,19 @@ async def activity_by_code(code: str) -> dict[str, Any] | None:
 
 async def readable_activity(caller: Caller, activity_id: int) -> dict[str, Any]:
     """An activity in the caller's subtree (404 otherwise)."""
-    row = await activity(activity_id)
-    caller.require_read(row["area_path"], "活动")
-    return row
+    return access.readable(caller, await activity(activity_id), "活动不存在")
 
 
 async def writable_activity(caller: Caller, activity_id: int) -> dict[str, Any]:
     """An activity the caller may run check-in for (404 outside reads, 403 outside writes)."""
-    row = await readable_activity(caller, activity_id)
-    caller.require_write(row["area_path"], "活动")
-    return row
+    return access.writable(caller, await activity(activity_id), "活动不存在", "活动", hide_outside=True)
 
 
 async def activity_for_write(caller: Caller, activity_id: int) -> dict[str, Any]:
     """An activity a request body refers to: it must exist (else 422 on `activity_id`) and be writable (else 403)."""
     row = await db.fetchrow("checkin/activity", activity_id)
-    if row is None:
-        raise Invalid(f"活动 {activity_id} 不存在", field="activity_id", code="unknown_activity")
-    caller.require_write(row["area_path"], "该活动")
-    return dict(row)
+    unknown = f"活动 {activity_id} 不存在"
+    return dict(access.referable(caller, row, "该活动", field="activity_id", code="unknown_activity", unknown=unknown))
 
 
 def window(row: dict[str, Any]) -> tuple[datetime, datetime]:
@@ -143,10 +136,25 @@ async def record_link_scan(*, action: str, code: str, phone: str, nonce: str, cl
     return public_answer(answer)
 
 
+async def require_volunteer_in_scope(caller: Caller, volunteer_id: int) -> None:
+    """Staff act only for volunteers of their own subtree (422 unknown, 403 outside)."""
+    row = await db.fetchrow("checkin/volunteer_area_path", volunteer_id)
+    access.within(
+        caller,
+        row,
+        path="path",
+        unknown=Invalid("志愿者不存在", field="volunteer_id", code="unknown_volunteer"),
+        outside=Forbidden("该志愿者不在您管辖的区域内", code="outside_scope"),
+    )
+
+
 async def record_staff_scan(
     caller: Caller, activity_id: int, volunteer_id: int, action: str, reason: str, client: str | None
 ) -> StaffScanOut:
-    """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity."""
+    """Staff checking a volunteer in or out by hand: the answer names the volunteer and the activity.
+    The staff member must be able to run the activity's check-in and act for the volunteer (their subtree)."""
+    await writable_activity(caller, activity_id)
+    await require_volunteer_in_scope(caller, volunteer_id)
     answer = await _scan(
         "staff", action, client, activity_id=activity_id, volunteer_id=volunteer_id, staff=caller, reason=reason
     )

@@ -1,7 +1,7 @@
 """Identity data: ID-card numbers (validated, encrypted, hashed) and mobile phones.
 
 The full ID number never leaves this module except through `decrypt_id_number`, which
-only tests use; no answer shows any of its characters (see `people.disclosure`). Keys
+only tests use; no answer shows any of its characters (see `volunteers.access`). Keys
 derive from `VOLUNTEERS_SECRET_KEY`, or from a key generated once into `data_dir/secret.key`.
 """
 
@@ -99,11 +99,6 @@ def normalise_phone(raw: str, field: str = "phone") -> str:
             f"手机号（{field}）不正确：应为 11 位大陆手机号，以 13–19 开头", field=field, code="invalid_phone"
         )
     return phone
-
-
-def mask_phone(phone: str) -> str:
-    """`138****8000`: the first 3 and last 4 digits."""
-    return f"{phone[:3]}****{phone[-4:]}"
 
 
 def _encryption_key() -> bytes:

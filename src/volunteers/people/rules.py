@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from volunteers.errors import Conflict, Invalid
-from volunteers.fields import check_day, refuse_hidden_characters
+from volunteers.fields import age_on, check_day, refuse_hidden_characters
 from volunteers.people.identity import normalise_phone
 from volunteers.people.schemas import GuardianIn, GuardianOut
 from volunteers.settings import get_settings
@@ -44,11 +44,6 @@ def birth_and_gender(
         label = {"male": "男", "female": "女"}[id_gender]
         raise Invalid(f"性别（gender）与身份证号（{label}）不一致", field="gender", code="gender_mismatch")
     return id_birth, id_gender
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Whole years of age on `day`."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def check_birth_dates(birth_date: date | None, registered_on: date) -> None:

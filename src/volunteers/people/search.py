@@ -25,10 +25,9 @@ from typing import Literal, TypeVar
 from piccolo.custom_types import Combinable
 
 from volunteers import audit, db
-from volunteers.access import Caller
+from volunteers.access import Caller, sees_personal_details
 from volunteers.errors import Invalid, TooManyAttempts
 from volunteers.fields import like_literal
-from volunteers.people.disclosure import sees_personal_details
 from volunteers.people.identity import id_number_hash, validate_id_number
 from volunteers.people.tables import Volunteer
 

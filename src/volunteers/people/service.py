@@ -21,11 +21,11 @@ import msgspec
 from msgspec import UNSET, UnsetType
 from piccolo.custom_types import Combinable
 
-from volunteers import audit, db
+from volunteers import access, audit, db
 from volunteers.access import Caller
 from volunteers.areas import area_by_code, area_for_write
 from volunteers.areas.tables import Area
-from volunteers.errors import Conflict, Invalid, NotFound
+from volunteers.errors import Conflict, Invalid
 from volunteers.fields import check_day, today
 from volunteers.people.disclosure import volunteer_view
 from volunteers.people.identity import IdFacts, encrypt_id_number, id_number_hash, normalise_phone, validate_id_number
@@ -85,10 +85,7 @@ async def _row(volunteer_id: int, *, lock: bool = False) -> dict[str, Any] | Non
 
 async def get_volunteer(caller: Caller, volunteer_id: int) -> VolunteerOut:
     """One volunteer in the caller's subtree."""
-    row = await _row(volunteer_id)
-    if row is None or not caller.covers(row["area_path"]):
-        raise NotFound("志愿者不存在")
-    return volunteer_view(row, caller)
+    return volunteer_view(access.readable(caller, await _row(volunteer_id), "志愿者不存在"), caller)
 
 
 async def find_by_phone(phone: str) -> dict[str, Any] | None:
@@ -245,11 +242,7 @@ async def register_volunteer(
 
 async def _writable(caller: Caller, volunteer_id: int) -> dict[str, Any]:
     """The volunteer's row, locked for this transaction; 404 if absent, 403 outside the subtree."""
-    row = await _row(volunteer_id, lock=True)
-    if row is None:
-        raise NotFound("志愿者不存在")
-    caller.require_write(row["area_path"], "该志愿者")
-    return row
+    return access.writable(caller, await _row(volunteer_id, lock=True), "志愿者不存在", "该志愿者")
 
 
 async def update_volunteer(caller: Caller, volunteer_id: int, data: VolunteerPatch) -> VolunteerOut:

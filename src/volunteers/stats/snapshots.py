@@ -6,9 +6,8 @@ from typing import Any
 
 import msgspec
 
-from volunteers import audit
+from volunteers import access, audit
 from volunteers.access import Caller
-from volunteers.errors import NotFound
 from volunteers.stats.definitions import DEFINITIONS
 from volunteers.stats.figures import participation
 from volunteers.stats.schemas import (
@@ -75,9 +74,7 @@ async def fetch(caller: Caller, snapshot_id: int) -> SnapshotOut:
         .where(StatsSnapshot.id == snapshot_id)
         .first()
     )
-    if row is None or not caller.covers(row["area_path"]):
-        raise NotFound("快照不存在")
-    return _out(row)
+    return _out(access.readable(caller, row, "快照不存在"))
 
 
 async def listing(caller: Caller, limit: int, offset: int) -> SnapshotPage:

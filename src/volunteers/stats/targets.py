@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from volunteers import access
 from volunteers.access import Caller
 from volunteers.areas.tables import Area
-from volunteers.errors import NotFound
 from volunteers.stats.schemas import AreaRef
 
 
@@ -36,9 +36,7 @@ class Target:
 async def readable_area(caller: Caller, code: str) -> Target:
     """The area named by `code`, if the caller may read it."""
     row = await Area.select(Area.id, Area.code, Area.name, Area.level, Area.path).where(Area.code == code).first()
-    if row is None or not caller.covers(row["path"]):
-        raise NotFound(f"区域 {code} 不存在", field="area")
-    return Target(**row)
+    return Target(**access.readable(caller, row, f"区域 {code} 不存在", path="path", field="area"))
 
 
 async def children_of(target: Target) -> list[Target]:

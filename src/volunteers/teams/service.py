@@ -10,7 +10,7 @@ from msgspec import UNSET
 from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 
-from volunteers import audit, db
+from volunteers import access, audit, db
 from volunteers.access import Caller
 from volunteers.areas import service as areas
 from volunteers.areas.tables import Area
@@ -84,19 +84,12 @@ async def _team_row(team_id: int) -> dict[str, Any] | None:
 
 
 async def _team_for_read(caller: Caller, team_id: int) -> dict[str, Any]:
-    row = await _team_row(team_id)
-    if row is None or not caller.covers(row["area_path"]):
-        raise NotFound(f"服务队 {team_id} 不存在")
-    return row
+    return access.readable(caller, await _team_row(team_id), f"服务队 {team_id} 不存在")
 
 
 async def _team_for_write(caller: Caller, team_id: int) -> dict[str, Any]:
     """A team the caller may change: absent → 404; outside the subtree or read-only role → 403."""
-    row = await _team_row(team_id)
-    if row is None:
-        raise NotFound(f"服务队 {team_id} 不存在")
-    caller.require_write(row["area_path"], "该服务队")
-    return row
+    return access.writable(caller, await _team_row(team_id), f"服务队 {team_id} 不存在", "该服务队")
 
 
 async def _with_member_counts(rows: list[dict[str, Any]]) -> list[TeamOut]:
@@ -269,11 +262,12 @@ async def _check_joined_on(team: dict[str, Any], volunteer: dict[str, Any], join
 async def add_member(caller: Caller, team_id: int, data: MembershipIn) -> MembershipOut:
     """Put a volunteer of the caller's subtree into a team the caller may change."""
     team = await _team_for_write(caller, team_id)
-    volunteer = await _volunteer_row(data.volunteer_id)
-    if volunteer is None:
-        raise Invalid(f"志愿者 {data.volunteer_id} 不存在", field="volunteer_id", code="unknown_volunteer")
-    if not caller.covers(volunteer["area_path"]):
-        raise Forbidden("该志愿者不在您管辖的区域内，不能加入服务队", field="volunteer_id", code="outside_scope")
+    volunteer = access.within(
+        caller,
+        await _volunteer_row(data.volunteer_id),
+        unknown=Invalid(f"志愿者 {data.volunteer_id} 不存在", field="volunteer_id", code="unknown_volunteer"),
+        outside=Forbidden("该志愿者不在您管辖的区域内，不能加入服务队", field="volunteer_id", code="outside_scope"),
+    )
     if team["status"] == "dissolved":
         raise Conflict("服务队已解散，不能再加入成员", code="team_dissolved")
     if volunteer["status"] == "withdrawn":
@@ -362,9 +356,7 @@ async def teams_of_volunteer(
     caller: Caller, volunteer_id: int, *, status: str, limit: int, offset: int
 ) -> tuple[list[MembershipOut], int]:
     """A volunteer's memberships, in teams the caller can see; the volunteer must be in the subtree."""
-    volunteer = await _volunteer_row(volunteer_id)
-    if volunteer is None or not caller.covers(volunteer["area_path"]):
-        raise NotFound(f"志愿者 {volunteer_id} 不存在")
+    access.readable(caller, await _volunteer_row(volunteer_id), f"志愿者 {volunteer_id} 不存在")
     where: Combinable = (
         (Membership.volunteer == volunteer_id)
         & Membership.team._.area._.path.like(caller.scope_prefix)

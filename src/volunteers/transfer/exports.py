@@ -16,12 +16,11 @@ from typing import Any
 import anyio
 
 from volunteers import db
-from volunteers.access import Caller
+from volunteers.access import Caller, phone_for
 from volunteers.activities.service import STATUS_LABELS, list_activities
 from volunteers.areas.tables import Area
 from volunteers.errors import Invalid
 from volunteers.fields import today
-from volunteers.people.disclosure import phone_for
 from volunteers.people.service import list_volunteers
 from volunteers.stats.definitions import SOURCE_NAMES
 from volunteers.teams.service import list_teams

@@ -7,11 +7,11 @@ from typing import Any
 import msgspec
 from piccolo.custom_types import Combinable
 
-from volunteers import audit
+from volunteers import access, audit
 from volunteers.access import Caller
 from volunteers.areas import area_for_write
 from volunteers.areas.tables import Area
-from volunteers.errors import Conflict, Invalid, NotFound, register_constraint
+from volunteers.errors import Conflict, NotFound, register_constraint
 from volunteers.fields import like_literal, required_text
 from volunteers.venues.schemas import KIND_LABELS, VenueIn, VenueOut, VenuePatch
 from volunteers.venues.tables import Venue
@@ -49,17 +49,11 @@ async def venue_row(venue_id: int) -> dict[str, Any] | None:
 async def venue_for_write(caller: Caller, venue_id: int, field: str = "venue_id") -> dict[str, Any]:
     """A venue another record may refer to: it must exist (else 422) and be writable (else 403)."""
     row = await venue_row(venue_id)
-    if row is None:
-        raise Invalid(f"阵地 {venue_id} 不存在", field=field, code="unknown_venue")
-    caller.require_write(row["area_path"], "该阵地")
-    return row
+    return access.referable(caller, row, "该阵地", field=field, code="unknown_venue", unknown=f"阵地 {venue_id} 不存在")
 
 
 async def _readable(caller: Caller, venue_id: int) -> dict[str, Any]:
-    row = await venue_row(venue_id)
-    if row is None or not caller.covers(row["area_path"]):
-        raise NotFound(f"阵地 {venue_id} 不存在")
-    return row
+    return access.readable(caller, await venue_row(venue_id), f"阵地 {venue_id} 不存在")
 
 
 async def get_venue(caller: Caller, venue_id: int) -> VenueOut:
@@ -98,8 +92,7 @@ async def create_venue(caller: Caller, data: VenueIn) -> VenueOut:
 
 async def update_venue(caller: Caller, venue_id: int, data: VenuePatch) -> VenueOut:
     """Change a venue; moving it needs write access to both areas."""
-    row = await _readable(caller, venue_id)
-    caller.require_write(row["area_path"], "该阵地")
+    row = access.writable(caller, await venue_row(venue_id), f"阵地 {venue_id} 不存在", "该阵地", hide_outside=True)
     before = _out(row)
     changes: dict[Any, Any] = {}
     name, area_id = row["name"], row["area_id"]
