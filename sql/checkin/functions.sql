@@ -1,4 +1,4 @@
--- Hours rules (DESIGN.md, check-in rule 6) and the one-round-trip scan, as SQL functions.
+-- Hours rules (docs/architecture.md, check-in rule 6) and the one-round-trip scan, as SQL functions.
 
 -- Seconds of [p_from, p_to] that fall inside the activity window [p_start, p_end].
 CREATE OR REPLACE FUNCTION checkin_clipped_seconds(

@@ -1,4 +1,4 @@
--- The demo's headline figures as of $1 by DESIGN.md's plain definitions: registered =
+-- The demo's headline figures as of $1 by the plain definitions of docs/architecture.md: registered =
 -- registered_on <= as_of and not withdrawn by then; active = registered with an approved
 -- record of more than 0 minutes in the 365 days ending at as_of.
 WITH registered AS (

@@ -1,4 +1,4 @@
--- Activity categories named in DESIGN.md (the book-house programme and 四会一课); editable later.
+-- Activity categories named in docs/architecture.md (the book-house programme and 四会一课); editable later.
 INSERT INTO activity_category (code, name, is_active, sort_order) VALUES
     ('reading_salon',        '读书分享会',       true, 10),
     ('party_micro_lecture',  '党建微课堂',       true, 20),

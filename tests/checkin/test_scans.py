@@ -1,4 +1,4 @@
-"""The check-in rules of DESIGN.md, one by one, through the public scan endpoint."""
+"""The check-in rules of docs/architecture.md, one by one, through the public scan endpoint."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ class Activity(Table):
     ends_at = Timestamptz()
     capacity = Integer(null=True, default=None)
     status = Varchar(length=16, default="draft")
-    # check-in rules (DESIGN.md "Check-in by link"); minutes unless named otherwise
+    # check-in rules (docs/architecture.md, "Check-in rules"); minutes unless named otherwise
     opens_before_minutes = Integer(default=30)
     closes_after_minutes = Integer(default=30)
     rounding_minutes = Integer(default=1)

@@ -1,4 +1,4 @@
-"""Check-in codes, scans and attendance (DESIGN.md, "Check-in by link")."""
+"""Check-in codes, scans and attendance (docs/architecture.md, "Check-in rules")."""
 
 from __future__ import annotations
 

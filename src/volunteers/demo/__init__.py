@@ -1,4 +1,4 @@
-"""A seeded demo district modelled on the report in DESIGN.md, written in one transaction.
+"""A seeded demo district modelled on the report in docs/architecture.md, written in one transaction.
 
 `volunteers demo` (commands.py) and `volunteers serve --demo` call `build_demo` (generate.py).
 Exports load lazily: the generator pulls in most of the app, the CLI should not pay for it.

@@ -1,6 +1,6 @@
 """The demo district's fixed shape: areas and populations, practice sites, and 60 teams.
 
-Modelled on the report in DESIGN.md ("Who uses it"): a high-tech zone of 207,646 residents
+Modelled on the report in docs/architecture.md ("What the system is"): a high-tech zone of 207,646 residents
 whose book houses and practice stations run the activities. Names are realistic but made up.
 """
 
