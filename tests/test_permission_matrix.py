@@ -42,6 +42,7 @@ from volunteers.fields import local_day, today
 
 PUBLIC = "public"  # no staff login at all (login, check-in by phone, health, OpenAPI)
 PAGE = "page"  # a staff page with its own cookie session: a scoped read
+WORKBENCH = "workbench"  # a staff workbench page (/staff…): the page session, staff and admins only
 READ = "read"  # staff API, any role, scoped to the caller's subtree
 WRITE = "write"  # staff API, admin and staff, scoped
 ANY_WRITE = "any_write"  # a POST officials may make too (it compares figures, writing nothing), scoped
@@ -110,6 +111,13 @@ def public(reason: str, build: Builder) -> Entry:
 
 def page(build: Builder) -> Entry:
     return Entry(PAGE, build, reason="staff page: the session cookie of /login, scoped like the API", above=True)
+
+
+def workbench(path: str) -> Entry:
+    async def build(s: Scene, a: Ask) -> Call:
+        return Call(path, session=True)
+
+    return Entry(WORKBENCH, build, reason="workbench page: the /login session, staff and admins, scoped like the API")
 
 
 def read(build: Builder, *, above: bool = False) -> Entry:
@@ -416,6 +424,7 @@ MATRIX: dict[str, Entry] = {
     # staff pages with their own session
     "GET /dashboard": page(pages("/dashboard")),
     "GET /dashboard/export": page(pages("/dashboard/export", what="participation", format="csv")),
+    "GET /staff": workbench("/staff"),
     # auth and users
     "POST /api/v1/auth/logout": Entry(GLOBAL_ANY_WRITE, logout),
     "GET /api/v1/auth/me": Entry(GLOBAL_READ, url(f"{API}/auth/me")),
@@ -695,8 +704,8 @@ def app_routes() -> set[str]:
     }
 
 
-STAFF = sorted(k for k, e in MATRIX.items() if e.access not in (PUBLIC, PAGE))
-GROUPS = sorted({group_of(k) for k, e in MATRIX.items() if e.access != PUBLIC})
+STAFF = sorted(k for k, e in MATRIX.items() if e.access not in (PUBLIC, PAGE, WORKBENCH))
+GROUPS = sorted({group_of(k) for k, e in MATRIX.items() if e.access not in (PUBLIC, WORKBENCH)})
 
 
 @pytest.fixture
@@ -713,7 +722,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route() -> None:
     stale = sorted(MATRIX.keys() - routes)
     assert not missing, f"routes without a permission-matrix entry (add one to MATRIX): {missing}"
     assert not stale, f"MATRIX entries for routes that no longer exist: {stale}"
-    assert all(e.reason for e in MATRIX.values() if e.access in (PUBLIC, PAGE))
+    assert all(e.reason for e in MATRIX.values() if e.access in (PUBLIC, PAGE, WORKBENCH))
 
 
 @pytest.mark.parametrize("group", GROUPS)
@@ -749,7 +758,7 @@ async def test_staff_api_refuses_calls_without_a_valid_token(scene: Scene) -> No
 async def test_public_routes_need_no_token_and_pages_send_strangers_to_login(scene: Scene) -> None:
     failures = []
     for key, entry in sorted(MATRIX.items()):
-        if entry.access not in (PUBLIC, PAGE):
+        if entry.access not in (PUBLIC, PAGE, WORKBENCH):
             continue
         method, _ = method_and_path(key)
         call = await entry.build(scene, Ask("root", "C11"))
@@ -757,8 +766,25 @@ async def test_public_routes_need_no_token_and_pages_send_strangers_to_login(sce
         response = await send(scene, method, call, None)
         if entry.access == PAGE and (response.status_code != 303 or response.headers["location"] != "/login"):
             failures.append(f"{key} without a session: {response.status_code}, expected 303 to /login")
+        back = f"/login?next={call.url}"
+        if entry.access == WORKBENCH and (response.status_code != 303 or response.headers["location"] != back):
+            failures.append(f"{key} without a session: {response.status_code}, expected 303 to {back}")
         if entry.access == PUBLIC and (response.status_code == 401 or response.status_code >= 500):
             failures.append(f"{key} without a token: {response.status_code}: {response.text[:200]}")
+    assert not failures, "\n".join(failures)
+
+
+async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
+    failures = []
+    for key, entry in sorted(MATRIX.items()):
+        if entry.access != WORKBENCH:
+            continue
+        method, _ = method_and_path(key)
+        for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", 200), ("admin_s1", 200)):
+            call = await entry.build(scene, Ask(who, ROLES[who][0]))
+            response = await send(scene, method, call, await scene.token(who))
+            if response.status_code != status:
+                failures.append(f"{key} as {who}: {response.status_code}, expected {status}")
     assert not failures, "\n".join(failures)
 
 

@@ -41,6 +41,7 @@ from volunteers.teams import routes as teams_routes
 from volunteers.transfer import routes as transfer_routes
 from volunteers.venues import routes as venues_routes
 from volunteers.web import session as web_session
+from volunteers.web import staff as staff_pages
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 MAX_BODY = 1024 * 1024  # bytes of a request body (spreadsheet uploads have their own route-level limit)
@@ -105,7 +106,15 @@ def create_app() -> Litestar:
     )
     settings = get_settings()
     return Litestar(
-        route_handlers=[health, public_api, staff_api, *checkin_pages.PAGES, *web_session.PAGES, *stats_pages.PAGES],
+        route_handlers=[
+            health,
+            public_api,
+            staff_api,
+            *checkin_pages.PAGES,
+            *web_session.PAGES,
+            *staff_pages.PAGES,
+            *stats_pages.PAGES,
+        ],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         state=State(
             {

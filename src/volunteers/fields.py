@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -119,3 +119,12 @@ def check_day(
 def like_literal(text: str) -> str:
     """`text` with LIKE wildcards escaped, so a search for `%` or `_` matches only itself."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The date `count` working days (Monday to Friday; public holidays are not known here) before `day`."""
+    while count > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day

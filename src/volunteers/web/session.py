@@ -25,7 +25,8 @@ from volunteers.settings import get_settings
 
 SESSION = "vol_session"
 CSRF = "vol_csrf"
-HOME = "/dashboard"  # where a login lands
+HOME = "/dashboard"  # where an official's login lands; staff land on their workbench
+WORKBENCH = "/staff"
 Page = Template | Redirect | Response[Any]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,200}$")
 # Security headers (CSP, frame, sniffing) come from volunteers.security on every response.
@@ -80,11 +81,19 @@ def message_page(
     return Template("dashboard.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
 
 
+def landing(role: str, wanted: str | None = None) -> str:
+    """Where a login lands: the page asked for before logging in (a path of this site only), else home."""
+    if wanted and wanted.startswith("/") and not wanted.startswith(("//", "/\\")) and len(wanted) <= 500:
+        return wanted
+    return HOME if role == "official" else WORKBENCH
+
+
 def _login_page(
-    request: Request[Any, Any, Any], error: str | None = None, status: int = 200, username: str = ""
+    request: Request[Any, Any, Any], error: str | None = None, status: int = 200, username: str = "", wanted: Any = ""
 ) -> Template:
     token, cookies = csrf_token(request)
-    context = {"csrf": token, "error": error, "username": username}
+    wanted = request.query_params.get("next", "") if request.method == "GET" else wanted
+    context = {"csrf": token, "error": error, "username": username, "next": wanted if isinstance(wanted, str) else ""}
     return Template("login.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
 
 
@@ -93,16 +102,20 @@ class LoginPages(Controller):
 
     @get("/login")
     async def login_form(self, request: Request[Any, Any, Any]) -> Page:
-        if await page_caller(request) is not None:
-            return Redirect(HOME, status_code=303)
+        caller = await page_caller(request)
+        if caller is not None:
+            return Redirect(landing(caller.role, request.query_params.get("next")), status_code=303)
         return _login_page(request)
 
     @post("/login", status_code=200)
     async def login(self, request: Request[Any, Any, Any]) -> Page:
         form = await request.form()
         username, password = str(form.get("username", "")), str(form.get("password", ""))
+        wanted = form.get("next")
         if not await csrf_ok(request, form):
-            return _login_page(request, "页面已过期，请重新输入后登录", status=403, username=username[:64])
+            return _login_page(
+                request, "页面已过期，请重新输入后登录", status=403, username=username[:64], wanted=wanted
+            )
         valid = 0 < len(username) <= 64 and 0 < len(password) <= 200 and "\x00" not in username + password
         try:
             if not valid:
@@ -110,15 +123,17 @@ class LoginPages(Controller):
             address = request.client.host if request.client else "unknown"
             token = await auth.login(username, password, address=address)
         except TooManyAttempts as throttled:
-            return _login_page(request, throttled.message, status=429, username=username[:64])
+            return _login_page(request, throttled.message, status=429, username=username[:64], wanted=wanted)
         except Unauthorized:
-            return _login_page(request, "用户名或密码错误", status=401, username=username[:64])
+            return _login_page(request, "用户名或密码错误", status=401, username=username[:64], wanted=wanted)
         lifetime = int((token.expires_at - clock.now()).total_seconds())
         cookies = [
             _cookie(request, SESSION, token.access_token, max_age=lifetime),
             _cookie(request, CSRF, secrets.token_urlsafe(32)),  # a fresh CSRF token for the new session
         ]
-        return Redirect(HOME, status_code=303, cookies=cookies, headers=HEADERS)
+        caller = await caller_for_token(token.access_token)
+        target = landing(caller.role if caller else "official", wanted if isinstance(wanted, str) else None)
+        return Redirect(target, status_code=303, cookies=cookies, headers=HEADERS)
 
     @post("/logout", status_code=200)
     async def logout(self, request: Request[Any, Any, Any]) -> Page:

@@ -1,0 +1,9 @@
+"""The staff workbench (工作台): server-rendered pages for community and street staff, on the same services
+as the JSON API (one rule, two doors). `frame.py` is what every page shares: the session, CSRF, the layout,
+forms and refusals; each other module is one part of the work."""
+
+from volunteers.web.staff.home import HomePages
+
+PAGES = [HomePages]
+
+__all__ = ["PAGES"]
