@@ -19,6 +19,7 @@ from volunteers.activities.schemas import (
 )
 from volunteers.activities.tables import Activity, ActivityTeam
 from volunteers.areas import area_for_write
+from volunteers.checkin.service import issue_code_if_none
 from volunteers.errors import Conflict, Invalid, NotFound
 from volunteers.fields import LOCAL_TZ, check_day, local_day, required_text, today, years_after
 from volunteers.teams.tables import Team
@@ -283,7 +284,8 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 
 
 async def change_status(caller: Caller, activity_id: int, action: str, reason: str | None = None) -> ActivityOut:
-    """Publish, cancel or complete an activity (draft → published → completed, or → cancelled); audited."""
+    """Publish, cancel or complete an activity (draft → published → completed, or → cancelled); audited.
+    Publishing issues the check-in code unless the activity already has a live one."""
     to, sources, verb = TRANSITIONS[action]
     async with Activity._meta.db.transaction():
         await _lock(activity_id)
@@ -298,6 +300,8 @@ async def change_status(caller: Caller, activity_id: int, action: str, reason: s
             )
         before = _out(row)
         await Activity.update({Activity.status: to}).where(Activity.id == activity_id)
+        if to == "published":  # volunteers check in by the code on the poster from the moment it is published
+            await issue_code_if_none(activity_id)
         if to == "completed":  # the missing-exit policy: whoever is still inside is closed at the end
             await db.fetch("checkin/close_open_records", activity_id)
         after = _out(await _current(activity_id))

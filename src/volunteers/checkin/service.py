@@ -114,8 +114,15 @@ async def rotate_code(caller: Caller, activity_id: int) -> CodeOut:
     return code_links(code, row)
 
 
+async def issue_code_if_none(activity_id: int) -> str:
+    """The activity's live code, issued now if it has none; never revokes one. Publishing calls this in its
+    transaction, holding the activity's row, so that a published activity always has a live code."""
+    code: str = await db.fetchval("checkin/issue_code", activity_id, new_code())
+    return code
+
+
 async def live_code(caller: Caller, activity_id: int) -> CodeOut:
-    """The activity's current code (404 if none was issued)."""
+    """The activity's current code (404 if none was issued); reading it never issues or rotates one."""
     row = await readable_activity(caller, activity_id)
     if row["code"] is None:
         raise NotFound("该活动还没有签到码，请先生成", code="no_code")
