@@ -413,6 +413,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "GET /c/{code:str}/qr.svg": public("the QR image of a live code", anonymous("/c/{code}/qr.svg")),
     "GET /c/{code:str}/poster": public("the printable poster of a live code", anonymous("/c/{code}/poster")),
+    "GET /c/{code:str}/qr.png": public("the QR picture of a live code, for chat groups", anonymous("/c/{code}/qr.png")),
     "GET /login": public("the staff login form", anonymous("/login")),
     "POST /login": public("the staff login form's submission (CSRF-checked)", anonymous("/login", form=True)),
     "POST /logout": public(

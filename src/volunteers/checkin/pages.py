@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from datetime import datetime
 from typing import Any
@@ -184,10 +185,18 @@ class CheckinPages(Controller):
 
     @get("/{code:str}/qr.svg")
     async def qr(self, code: CodePath) -> Response[bytes]:
-        row = await service.activity_by_code(code)
-        if row is None or row["revoked_at"] is not None:
+        url = await live_url(code)
+        if url is None:
             return Response(b"", status_code=404, media_type="image/svg+xml")
-        return Response(qr_svg(service.code_links(code, row).url).encode(), media_type="image/svg+xml")
+        return Response(qr_svg_file(url).encode(), media_type="image/svg+xml")
+
+    @get("/{code:str}/qr.png")
+    async def qr_png(self, code: CodePath) -> Response[bytes]:
+        """The QR code as a picture to send to a WeChat group (a chat shows PNG, not SVG)."""
+        url = await live_url(code)
+        if url is None:
+            return Response(b"", status_code=404, media_type="image/png")
+        return Response(qr_png(url), media_type="image/png")
 
     @get("/{code:str}/poster")
     async def poster(self, code: CodePath) -> Page:
@@ -199,9 +208,39 @@ class CheckinPages(Controller):
         return Template("poster.html", context=context)
 
 
+async def live_url(code: str) -> str | None:
+    """The check-in link of a live code (None for an unknown or revoked one)."""
+    row = await service.activity_by_code(code)
+    if row is None or row["revoked_at"] is not None:
+        return None
+    return service.code_links(code, row).url
+
+
+def _qr(url: str) -> segno.QRCode:
+    """The QR code of `url` (segno; medium error correction survives a creased poster)."""
+    return segno.make(url, error="m", micro=False)
+
+
 def qr_svg(url: str) -> str:
-    """The QR code of `url` as an inline SVG (segno; medium error correction survives a creased poster)."""
-    return str(segno.make(url, error="m", micro=False).svg_inline(scale=10, border=2))
+    """The QR code as an inline SVG that fills the box it is put in: a viewBox and no fixed size, so the
+    poster's CSS sets how large it prints (a fixed width and height would print it at that size)."""
+    return str(_qr(url).svg_inline(border=2, omitsize=True))
+
+
+def qr_svg_file(url: str) -> str:
+    """The QR code as an SVG file: a white background and the standard quiet zone (4 modules), with a
+    viewBox so it scales, and a default size of 10 px a module for programs that need one."""
+    code, out = _qr(url), io.BytesIO()
+    code.save(out, kind="svg", xmldecl=False, nl=False, omitsize=True, border=4, light="#fff")
+    size = code.symbol_size(scale=10, border=4)[0]
+    return out.getvalue().decode().replace("<svg ", f'<svg width="{size}" height="{size}" ', 1)
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code as a PNG, large enough (16 px a module) to stay sharp after a chat app recompresses it."""
+    out = io.BytesIO()
+    _qr(url).save(out, kind="png", scale=16, border=4)
+    return out.getvalue()
 
 
 PAGES = [CheckinPages]
