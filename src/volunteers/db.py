@@ -33,6 +33,7 @@ class LockClass(IntEnum):
     ID_LOOKUPS = 4  # people/search.py: one staff user's exact look-ups
     VOLUNTEER_TIME = 5  # checkin/records.py: one volunteer's service time (overlaps)
     DEFINITIONS = 6  # definitions.py: processes applying the database definitions take turns (key 0)
+    NEW_ACTIVITY_FORM = 7  # web/staff/activities.py: one user's "new activity" form, sent twice at once
 
 
 class Transaction(PostgresTransaction):

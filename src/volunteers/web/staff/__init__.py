@@ -2,8 +2,12 @@
 as the JSON API (one rule, two doors). `frame.py` is what every page shares: the session, CSRF, the layout,
 forms and refusals; each other module is one part of the work."""
 
+from volunteers.web.staff.activities import ActivityPages
 from volunteers.web.staff.home import HomePages
 
-PAGES = [HomePages]
+PAGES = [
+    HomePages,
+    ActivityPages,
+]
 
 __all__ = ["PAGES"]
