@@ -21,6 +21,7 @@ os.environ.pop("DATABASE_URL", None)
 
 from volunteers import db, embedded
 from volunteers.app import create_app
+from volunteers.auth.schemas import Role
 from volunteers.settings import get_settings
 
 TEST_DATABASE = f"volunteers_test_{os.getpid()}"
@@ -108,7 +109,7 @@ AREAS = [
     ("C12", "东二社区", "community", "S1"),
     ("C21", "西一社区", "community", "S2"),
 ]
-USERS = [
+USERS: list[tuple[str, Role, str]] = [
     ("admin_s1", "admin", "S1"),
     ("staff_s1", "staff", "S1"),
     ("staff_c11", "staff", "C11"),
