@@ -1,7 +1,10 @@
-"""One PostgreSQL database per test session; every test starts from empty tables."""
+"""One PostgreSQL database per test session (per worker, under xdist); every test starts from empty tables."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import fcntl
 import inspect
 import logging
 import os
@@ -13,6 +16,8 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from litestar import Litestar
+from litestar.datastructures import State
 
 os.environ["VOLUNTEERS_FAST_HASHING"] = "1"
 os.environ["VOLUNTEERS_SECRET_KEY"] = "test-secret-key-not-for-production"
@@ -49,10 +54,19 @@ def _with_database(dsn: str, name: str) -> str:
     return str(url.copy_with(path=f"/{name}"))
 
 
+def _start_embedded() -> str:
+    """Start (or join) the shared embedded server; parallel workers take turns, so only one starts it."""
+    data_dir = Path(os.environ["VOLUNTEERS_DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return embedded.start(data_dir)
+
+
 @pytest.fixture(scope="session")
 async def database() -> AsyncIterator[str]:
-    """A fresh, migrated database for this test session."""
-    server_dsn = os.environ.get("TEST_DATABASE_URL") or embedded.start(Path(os.environ["VOLUNTEERS_DATA_DIR"]))
+    """A fresh, migrated database for this test session (for each worker: its name carries the pid)."""
+    server_dsn = os.environ.get("TEST_DATABASE_URL") or _start_embedded()
     admin = await asyncpg.connect(server_dsn)
     await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
     await admin.execute(f"CREATE DATABASE {TEST_DATABASE}")
@@ -68,23 +82,70 @@ async def database() -> AsyncIterator[str]:
     await admin.close()
 
 
-@pytest.fixture
-async def app(database: str) -> AsyncIterator[Any]:
-    """The app with its lifespan (and so its pool) running for one test."""
+@pytest.fixture(scope="session")
+def built_app(database: str) -> tuple[Litestar, dict[str, Any]]:
+    """The app, built once per session with a copy of its initial state: building one takes ~0.4 s."""
     application = create_app()
+    return application, copy.deepcopy(dict(application.state))
+
+
+@pytest.fixture
+async def app(built_app: tuple[Litestar, dict[str, Any]]) -> AsyncIterator[Any]:
+    """The app with its lifespan (and so its pool) running for one test, and its state (scan limits) as built."""
+    application, initial_state = built_app
+    application.state = State(copy.deepcopy(initial_state))
+    async with running(application):
+        yield application
+
+
+@contextlib.asynccontextmanager
+async def running(application: Litestar) -> AsyncIterator[Litestar]:
+    """`application` inside its lifespan, over empty tables."""
     async with application.lifespan():
         await empty_tables()
         yield application
 
 
+# One round trip: find the tables that have rows and delete those, restart the sequences that were used.
+# Deleting a few rows is ~10x faster than truncating all ~30 tables; session_replication_role = replica
+# skips the foreign keys and triggers while deleting, which needs a superuser (the embedded server's
+# user is one); any other user gets the TRUNCATE of every table.
+EMPTY_TABLES = """
+DO $$
+DECLARE
+    table_name text;
+    has_rows boolean;
+BEGIN
+    IF current_setting('is_superuser') <> 'on' THEN
+        EXECUTE (
+            SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ') || ' RESTART IDENTITY CASCADE'
+            FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'
+        );
+        RETURN;
+    END IF;
+    PERFORM set_config('session_replication_role', 'replica', true);
+    FOR table_name IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration' LOOP
+        EXECUTE format('SELECT EXISTS (SELECT FROM %I)', table_name) INTO has_rows;
+        IF has_rows THEN
+            EXECUTE format('DELETE FROM %I', table_name);
+        END IF;
+    END LOOP;
+    PERFORM set_config('session_replication_role', 'origin', true);
+    PERFORM setval(s.oid, q.start_value, false)
+    FROM pg_sequences q
+    JOIN pg_class s ON s.relname = q.sequencename AND s.relnamespace = 'public'::regnamespace
+    JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')
+    JOIN pg_class owner ON owner.oid = d.refobjid
+    WHERE q.schemaname = 'public' AND q.last_value IS NOT NULL AND owner.relname <> 'migration';
+END
+$$
+"""
+
+
 async def empty_tables() -> None:
-    """Empty every table (but the migration log) and restore the seeded rows."""
+    """Empty every table (but the migration log), as TRUNCATE … RESTART IDENTITY would, and restore the seeded rows."""
     async with db.connection() as conn:
-        tables = await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'"
-        )
-        names = ", ".join(f'"{t["tablename"]}"' for t in tables)
-        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        await conn.execute(EMPTY_TABLES)
         await db.seed(conn)
 
 
