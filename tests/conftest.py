@@ -39,6 +39,32 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """addopts already gives -q; a second one, as in `pytest -q`, would hide the final "N passed in Xs"."""
+    config.option.verbose = max(config.option.verbose, -1)
+
+
+# Modules whose tests share a module-scoped fixture too costly to build twice (the demo district):
+# one worker runs each whole, in order. (xdist's --dist loadgroup marks are lost under pytest 9.)
+ONE_WORKER_MODULES = {"tests/demo/test_district.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """For -n without --dist: tests go to workers one by one, as --dist load sends them, but each of
+    ONE_WORKER_MODULES goes whole to one worker (first, since xdist starts with the largest group)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneByOne(LoadScopeScheduling):  # type: ignore[misc]  # xdist is untyped
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return OneByOne(config, log)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
     """Mark every coroutine test for anyio before collection, so tests need no decorator."""
