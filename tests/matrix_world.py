@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import USERS, World
-from tests.people.idcards import make_id_number
+from tests.factories import make_id_number
 from volunteers import db
 from volunteers.fields import LOCAL_TZ, today
 
@@ -120,7 +120,7 @@ class Scene:
         born = today().replace(month=3, day=7, year=today().year - 10)
         id_number = make_id_number(born, n=self.number())
         guardian = {"name": f"{NAME_MARK[area]}家长", "phone": self.phone(), "consent_on": str(today())}
-        body = {
+        body: dict[str, Any] = {
             "name": self.name(area, "少年"),
             "phone": self.phone(),
             "area_code": area,

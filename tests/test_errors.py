@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from litestar import get
 
+from tests.conftest import running
 from volunteers import db
+from volunteers.app import create_app
 
 RENAME = "UPDATE area SET name = name || '改' WHERE code = $1"
 
@@ -49,6 +52,13 @@ async def wait_too_long_for_a_lock() -> None:
         await holder.execute(RENAME, "S1")
         await waiter.execute("SET LOCAL lock_timeout = '50ms'")
         await waiter.execute(RENAME, "S1")
+
+
+@pytest.fixture
+async def app(database: str) -> AsyncIterator[Any]:
+    """An app of this module's own: its tests register test-only routes, which must not reach other tests."""
+    async with running(create_app()) as application:
+        yield application
 
 
 @pytest.mark.parametrize(

@@ -837,6 +837,7 @@ async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
         allowed = 200 if method == "GET" else next(iter(entry.inside))  # a form sends the browser on: 303
         for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", allowed), ("admin_s1", allowed)):
             call = await entry.build(scene, Ask(who, ROLES[who][0]))
+            assert call is not None
             response = await send(scene, method, call, await scene.token(who))
             if response.status_code != status:
                 failures.append(f"{key} as {who}: {response.status_code}, expected {status}")

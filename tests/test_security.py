@@ -99,7 +99,7 @@ async def test_throttling_outlives_the_process(app: Any, world: World) -> None:
     The pool is process-wide and already open, so the second app needs no lifespan of its own."""
     for _ in range(5):
         await world.http.post("/api/v1/auth/token", json={"username": "staff_c11", "password": "wrong-guess"})
-    other = create_app()
+    other: Any = create_app()  # Litestar types its scope more narrowly than httpx's ASGI callable
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=other), base_url="http://t") as c:
         blocked = await c.post("/api/v1/auth/token", json={"username": "STAFF_C11", "password": PASSWORD})
     assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_attempts"

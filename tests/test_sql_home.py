@@ -58,7 +58,7 @@ def statements_in(source: str) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            text = "".join(v.value if isinstance(v, ast.Constant) else _HOLE for v in node.values)
+            text = "".join(str(v.value) if isinstance(v, ast.Constant) else _HOLE for v in node.values)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if id(node) in skipped or id(node) in inside_fstrings:
                 continue

@@ -7,24 +7,23 @@ from typing import Any
 
 import pytest
 
-from tests.activities.records import URL, activity_count, add_activity, add_team, add_venue, body, team_links
 from tests.conftest import World
+from tests.factories import ACTIVITIES_URL, activity_body, activity_count, add_activity, add_team, add_venue, team_links
 from volunteers.access import Caller
 from volunteers.activities import activity_for_write
-from volunteers.activities.service import years_after
 from volunteers.activities.tables import Activity
 from volunteers.errors import Forbidden, NotFound
-from volunteers.fields import LOCAL_TZ, today
+from volunteers.fields import LOCAL_TZ, today, years_after
 
 
 async def test_create_returns_the_whole_activity(world: World) -> None:
-    team = await add_team("东一志愿服务队", "C11")
-    other = await add_team("东一第二服务队", "C11")
-    venue = await add_venue(world, "C11", "东一书屋")
+    team = await add_team("C11", "东一志愿服务队")
+    other = await add_team("C11", "东一第二服务队")
+    venue = await add_venue("C11", "东一书屋")
     response = await world.post(
         "staff_c11",
-        URL,
-        body(
+        ACTIVITIES_URL,
+        activity_body(
             venue_id=venue,
             team_ids=[other, team, other],
             capacity=40,
@@ -59,7 +58,7 @@ async def test_create_returns_the_whole_activity(world: World) -> None:
         "approval": "staff",
     }
     assert sorted(await team_links()) == sorted([(created["id"], team), (created["id"], other)])
-    assert (await world.get("official_s1", f"{URL}/{created['id']}")).json() == created
+    assert (await world.get("official_s1", f"{ACTIVITIES_URL}/{created['id']}")).json() == created
     trail = (await world.get("root", "/api/v1/audit", params={"entity": "activity"})).json()
     assert [(e["action"], e["username"], e["area_code"]) for e in trail["items"]] == [("create", "staff_c11", "C11")]
     assert trail["items"][0]["after"]["team_ids"] == sorted([team, other])
@@ -128,43 +127,45 @@ def _problem(response: Any, status: int, code: str, field: str | None) -> None:
 async def test_validation_failures_are_422_and_write_nothing(
     world: World, overrides: dict[str, Any], code: str, field: str
 ) -> None:
-    await add_team("东一服务队", "C11")
-    _problem(await world.post("staff_c11", URL, body(**overrides)), 422, code, field)
+    await add_team("C11", "东一服务队")
+    _problem(await world.post("staff_c11", ACTIVITIES_URL, activity_body(**overrides)), 422, code, field)
     assert await activity_count() == 0
     assert await team_links() == []
 
 
 async def test_limits_are_inclusive(world: World) -> None:
-    longest = await world.post("staff_c11", URL, body(ends_at="2026-06-01T09:00:00+08:00"))
+    longest = await world.post("staff_c11", ACTIVITIES_URL, activity_body(ends_at="2026-06-01T09:00:00+08:00"))
     assert longest.status_code == 201, longest.text
-    extremes = body(
+    extremes = activity_body(
         capacity=100_000,
         opens_before_minutes=1440,
         closes_after_minutes=0,
         rounding_minutes=240,
         daily_cap_minutes=1,
     )
-    assert (await world.post("staff_c11", URL, extremes)).status_code == 201
-    lows = body(
+    assert (await world.post("staff_c11", ACTIVITIES_URL, extremes)).status_code == 201
+    lows = activity_body(
         capacity=1, opens_before_minutes=0, closes_after_minutes=1440, rounding_minutes=1, daily_cap_minutes=1440
     )
-    assert (await world.post("staff_c11", URL, lows)).status_code == 201
+    assert (await world.post("staff_c11", ACTIVITIES_URL, lows)).status_code == 201
 
 
 async def test_team_ids_are_deduplicated_and_at_most_twenty(world: World) -> None:
-    teams = [await add_team(f"队{i}", "C11") for i in range(21)]
-    twenty = await world.post("staff_c11", URL, body(team_ids=teams[:20] + teams[:20]))
+    teams = [await add_team("C11", f"队{i}") for i in range(21)]
+    twenty = await world.post("staff_c11", ACTIVITIES_URL, activity_body(team_ids=teams[:20] + teams[:20]))
     assert twenty.status_code == 201 and twenty.json()["team_ids"] == sorted(teams[:20])
-    _problem(await world.post("staff_c11", URL, body(team_ids=teams)), 422, "too_many_teams", "team_ids")
+    _problem(
+        await world.post("staff_c11", ACTIVITIES_URL, activity_body(team_ids=teams)), 422, "too_many_teams", "team_ids"
+    )
     assert await activity_count() == 1
 
 
 async def test_inactive_category_and_dissolved_team_are_refused(world: World) -> None:
     assert (await world.patch("root", "/api/v1/activity-categories/3", {"is_active": False})).status_code == 200
-    _problem(await world.post("staff_c11", URL, body()), 422, "unknown_category", "category")
-    gone = await add_team("已解散队", "C11", status="dissolved")
+    _problem(await world.post("staff_c11", ACTIVITIES_URL, activity_body()), 422, "unknown_category", "category")
+    gone = await add_team("C11", "已解散队", status="dissolved")
     _problem(
-        await world.post("staff_c11", URL, body(category="red_film", team_ids=[gone])),
+        await world.post("staff_c11", ACTIVITIES_URL, activity_body(category="red_film", team_ids=[gone])),
         422,
         "team_dissolved",
         "team_ids",
@@ -173,10 +174,10 @@ async def test_inactive_category_and_dissolved_team_are_refused(world: World) ->
 
 
 async def test_staff_cannot_use_venues_or_teams_of_other_areas(world: World) -> None:
-    c21_venue = await add_venue(world, "C21", "西一书屋")
-    c21_team = await add_team("西一服务队", "C21")
-    own_team = await add_team("东一服务队", "C11")
-    s1_venue = await add_venue(world, "S1", "东街道实践所")
+    c21_venue = await add_venue("C21", "西一书屋")
+    c21_team = await add_team("C21", "西一服务队")
+    own_team = await add_team("C11", "东一服务队")
+    s1_venue = await add_venue("S1", "东街道实践所")
     for overrides in (
         {"venue_id": c21_venue},
         {"team_ids": [own_team, c21_team]},
@@ -184,34 +185,36 @@ async def test_staff_cannot_use_venues_or_teams_of_other_areas(world: World) -> 
         {"area_code": "C21"},
         {"area_code": "S1"},
     ):
-        _problem(await world.post("staff_c11", URL, body(**overrides)), 403, "outside_scope", None)
+        _problem(await world.post("staff_c11", ACTIVITIES_URL, activity_body(**overrides)), 403, "outside_scope", None)
     assert await activity_count() == 0
     assert await team_links() == []
     # the street staff may use the street's venue for a community activity
-    assert (await world.post("staff_s1", URL, body(venue_id=s1_venue, team_ids=[own_team]))).status_code == 201
+    assert (
+        await world.post("staff_s1", ACTIVITIES_URL, activity_body(venue_id=s1_venue, team_ids=[own_team]))
+    ).status_code == 201
 
 
 async def test_scope_denials_for_reads_and_writes(world: World) -> None:
     c21 = await add_activity(world, "staff_c21", area_code="C21")
-    path = f"{URL}/{c21['id']}"
+    path = f"{ACTIVITIES_URL}/{c21['id']}"
     assert (await world.get("staff_c11", path)).status_code == 404
     assert (await world.get("official_s1", path)).status_code == 404
     assert (await world.get("official_d1", path)).status_code == 200
     assert (await world.patch("staff_c11", path, {"title": "改"})).status_code == 404
     for action in ("publish", "cancel", "complete"):
         assert (await world.post("staff_c11", f"{path}/{action}")).status_code == 404
-    assert (await world.get("staff_c11", URL)).json() == {"items": [], "total": 0}
-    assert (await world.get("staff_c11", URL, params={"area": "C21"})).json() == {"items": [], "total": 0}
+    assert (await world.get("staff_c11", ACTIVITIES_URL)).json() == {"items": [], "total": 0}
+    assert (await world.get("staff_c11", ACTIVITIES_URL, params={"area": "C21"})).json() == {"items": [], "total": 0}
     assert (await world.get("root", path)).json() == c21
 
 
 async def test_officials_read_but_every_write_is_403(world: World) -> None:
-    team = await add_team("东一服务队", "C11")
+    team = await add_team("C11", "东一服务队")
     created = await add_activity(world, team_ids=[team])
-    path = f"{URL}/{created['id']}"
+    path = f"{ACTIVITIES_URL}/{created['id']}"
     assert (await world.get("official_s1", path)).status_code == 200
-    assert (await world.get("official_s1", URL)).json()["total"] == 1
-    assert (await world.post("official_s1", URL, body())).status_code == 403
+    assert (await world.get("official_s1", ACTIVITIES_URL)).json()["total"] == 1
+    assert (await world.post("official_s1", ACTIVITIES_URL, activity_body())).status_code == 403
     assert (await world.patch("official_s1", path, {"title": "改"})).status_code == 403
     for action in ("publish", "cancel", "complete"):
         assert (await world.post("official_s1", f"{path}/{action}")).status_code == 403
@@ -220,10 +223,10 @@ async def test_officials_read_but_every_write_is_403(world: World) -> None:
 
 
 async def test_patch_changes_fields_and_is_audited(world: World) -> None:
-    first, second = await add_team("一队", "C11"), await add_team("二队", "C11")
-    venue = await add_venue(world, "C11", "东一书屋")
+    first, second = await add_team("C11", "一队"), await add_team("C11", "二队")
+    venue = await add_venue("C11", "东一书屋")
     created = await add_activity(world, team_ids=[first], capacity=30, venue_id=venue)
-    path = f"{URL}/{created['id']}"
+    path = f"{ACTIVITIES_URL}/{created['id']}"
     response = await world.patch(
         "staff_c11",
         path,
@@ -266,7 +269,7 @@ async def test_patch_changes_fields_and_is_audited(world: World) -> None:
 
 async def test_patch_checks_the_combined_result(world: World) -> None:
     created = await add_activity(world)
-    path = f"{URL}/{created['id']}"
+    path = f"{ACTIVITIES_URL}/{created['id']}"
     _problem(
         await world.patch("staff_c11", path, {"ends_at": "2026-05-01T08:00:00+08:00"}),
         422,
@@ -292,10 +295,10 @@ async def test_patch_checks_the_combined_result(world: World) -> None:
     _problem(await world.patch("staff_c11", path, {"area_code": "NOPE"}), 422, "unknown_area", "area_code")
     _problem(await world.patch("staff_c11", path, {"area_code": "C21"}), 403, "outside_scope", None)
     _problem(
-        await world.patch("staff_c11", path, {"team_ids": [await add_team("西队", "C21")]}), 403, "outside_scope", None
+        await world.patch("staff_c11", path, {"team_ids": [await add_team("C21", "西队")]}), 403, "outside_scope", None
     )
     _problem(
-        await world.patch("staff_c11", path, {"venue_id": await add_venue(world, "C21", "西站")}),
+        await world.patch("staff_c11", path, {"venue_id": await add_venue("C21", "西站")}),
         403,
         "outside_scope",
         None,
@@ -310,16 +313,16 @@ async def test_patch_checks_the_combined_result(world: World) -> None:
 
 async def test_patch_may_move_an_activity_between_writable_areas(world: World) -> None:
     created = await add_activity(world, "staff_s1")
-    response = await world.patch("staff_s1", f"{URL}/{created['id']}", {"area_code": "C12"})
+    response = await world.patch("staff_s1", f"{ACTIVITIES_URL}/{created['id']}", {"area_code": "C12"})
     assert response.status_code == 200 and response.json()["area_code"] == "C12"
-    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).status_code == 404
-    assert (await world.get("staff_c12", f"{URL}/{created['id']}")).status_code == 200
+    assert (await world.get("staff_c11", f"{ACTIVITIES_URL}/{created['id']}")).status_code == 404
+    assert (await world.get("staff_c12", f"{ACTIVITIES_URL}/{created['id']}")).status_code == 200
 
 
 @pytest.mark.parametrize("final", ["completed", "cancelled"])
 async def test_patch_is_refused_once_closed(world: World, final: str) -> None:
     created = await add_activity(world)
-    path = f"{URL}/{created['id']}"
+    path = f"{ACTIVITIES_URL}/{created['id']}"
     assert (await world.patch("staff_c11", path, {"title": "草稿可改"})).status_code == 200
     assert (await world.post("staff_c11", f"{path}/publish")).status_code == 200
     assert (await world.patch("staff_c11", path, {"title": "发布后可改"})).status_code == 200
@@ -359,18 +362,26 @@ async def test_activities_are_dated_from_1949_to_two_years_ahead(world: World) -
     ahead = years_after(today(), 2)
     last = datetime.combine(ahead, time(9), LOCAL_TZ)
     accepted = await world.post(
-        "staff_c11", URL, body(starts_at=(last - timedelta(hours=2)).isoformat(), ends_at=last.isoformat())
+        "staff_c11",
+        ACTIVITIES_URL,
+        activity_body(starts_at=(last - timedelta(hours=2)).isoformat(), ends_at=last.isoformat()),
     )
     assert accepted.status_code == 201, accepted.text
     beyond = last + timedelta(days=1)
     refused = await world.post(
-        "staff_c11", URL, body(starts_at=(beyond - timedelta(hours=2)).isoformat(), ends_at=beyond.isoformat())
+        "staff_c11",
+        ACTIVITIES_URL,
+        activity_body(starts_at=(beyond - timedelta(hours=2)).isoformat(), ends_at=beyond.isoformat()),
     )
     _problem(refused, 422, "date_too_late", "starts_at")
-    moved = await world.patch("staff_c11", f"{URL}/{accepted.json()['id']}", {"starts_at": "1948-06-01T09:00:00+08:00"})
+    moved = await world.patch(
+        "staff_c11", f"{ACTIVITIES_URL}/{accepted.json()['id']}", {"starts_at": "1948-06-01T09:00:00+08:00"}
+    )
     _problem(moved, 422, "date_too_early", "starts_at")
     oldest = await world.post(
-        "staff_c11", URL, body(starts_at="1949-10-01T10:00:00+08:00", ends_at="1949-10-01T15:00:00+08:00")
+        "staff_c11",
+        ACTIVITIES_URL,
+        activity_body(starts_at="1949-10-01T10:00:00+08:00", ends_at="1949-10-01T15:00:00+08:00"),
     )
     assert oldest.status_code == 201, oldest.text
     assert await activity_count() == 2

@@ -7,8 +7,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.activities.records import add_activity, body
 from tests.conftest import World
+from tests.factories import activity_body, add_activity
 from volunteers.activities.tables import ActivityCategory
 from volunteers.errors import CONSTRAINT_MESSAGES
 
@@ -46,7 +46,9 @@ async def test_system_admin_creates_a_category_and_it_is_audited(world: World) -
     trail = (await world.get("root", "/api/v1/audit", params={"entity": "activity_category"})).json()
     assert [(e["action"], e["entity_id"], e["username"]) for e in trail["items"]] == [("create", "garden_day", "root")]
     # a new category can be used at once, by code or by name
-    assert (await world.post("staff_c11", "/api/v1/activities", body(category="社区花园日"))).status_code == 201
+    assert (
+        await world.post("staff_c11", "/api/v1/activities", activity_body(category="社区花园日"))
+    ).status_code == 201
 
 
 async def test_sort_order_defaults_to_zero(world: World) -> None:
@@ -68,7 +70,7 @@ async def test_duplicates_are_409(world: World, payload: dict[str, Any], field: 
 async def test_database_duplicate_constraints_are_mapped(world: World) -> None:
     """Requests racing past the checks meet the unique constraints; those must read as the same 409."""
     for column, value in (("code", "reading_salon"), ("name", "读书分享会")):
-        other = {"code": "fresh", "name": "新名称"}
+        other: dict[str, Any] = {"code": "fresh", "name": "新名称"}
         with pytest.raises(asyncpg.UniqueViolationError) as caught:
             await ActivityCategory.insert(ActivityCategory(**{**other, column: value}))
         assert CONSTRAINT_MESSAGES[caught.value.constraint_name][:3] == (409, "duplicate_category", column)
@@ -127,11 +129,11 @@ async def test_patch_renames_reorders_retires_and_restores(world: World) -> None
     everything = (await world.get("staff_c11", URL, params={"include_inactive": "true"})).json()
     assert len(everything) == SEEDED and everything[-1]["is_active"] is False
 
-    refused = await world.post("staff_c11", "/api/v1/activities", body(category="reading_salon"))
+    refused = await world.post("staff_c11", "/api/v1/activities", activity_body(category="reading_salon"))
     assert refused.status_code == 422 and refused.json()["code"] == "unknown_category"
 
     assert (await world.patch("root", f"{URL}/1", {"is_active": True})).json()["is_active"] is True
-    assert (await world.post("staff_c11", "/api/v1/activities", body(category="读书会"))).status_code == 201
+    assert (await world.post("staff_c11", "/api/v1/activities", activity_body(category="读书会"))).status_code == 201
 
     trail = (await world.get("root", "/api/v1/audit", params={"entity": "activity_category"})).json()
     assert [e["action"] for e in trail["items"]] == ["update", "update", "update"]

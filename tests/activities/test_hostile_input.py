@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.activities.records import URL, activity_count, add_activity, add_team, body, team_links
 from tests.conftest import World
+from tests.factories import ACTIVITIES_URL, activity_body, activity_count, add_activity, add_team, team_links
 
 HOSTILE: list[tuple[str, Any]] = [
     ("title", 5),
@@ -62,22 +62,22 @@ HOSTILE: list[tuple[str, Any]] = [
 
 @pytest.mark.parametrize(("field", "value"), HOSTILE)
 async def test_hostile_create_and_patch_bodies(world: World, field: str, value: Any) -> None:
-    team = await add_team("东一服务队", "C11")
+    team = await add_team("C11", "东一服务队")
     created = await add_activity(world, team_ids=[team])
-    response = await world.post("staff_c11", URL, body(**{field: value}))
+    response = await world.post("staff_c11", ACTIVITIES_URL, activity_body(**{field: value}))
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["status"] == response.status_code
-    patched = await world.patch("staff_c11", f"{URL}/{created['id']}", {field: value})
+    patched = await world.patch("staff_c11", f"{ACTIVITIES_URL}/{created['id']}", {field: value})
     assert 400 <= patched.status_code < 500, patched.text
     assert await activity_count() == 1
     assert await team_links() == [(created["id"], team)]
-    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).json() == created
+    assert (await world.get("staff_c11", f"{ACTIVITIES_URL}/{created['id']}")).json() == created
 
 
 @pytest.mark.parametrize("value", ["2024-02-30T10:00", "tomorrow", "2026-05-01T10:00\u0000", "2026-05-01T10:00+99:00"])
 async def test_impossible_dates_name_the_field(world: World, value: str) -> None:
-    response = await world.post("staff_c11", URL, body(starts_at=value))
+    response = await world.post("staff_c11", ACTIVITIES_URL, activity_body(starts_at=value))
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_datetime" and response.json()["field"] == "starts_at"
     assert "开始时间" in response.json()["detail"]
@@ -112,21 +112,21 @@ async def test_accepted_datetime_shapes(world: World, value: str, shown: str) ->
 async def test_malformed_json_is_refused(world: World, raw: bytes) -> None:
     created = await add_activity(world)
     headers = {**await world.login("staff_c11"), "content-type": "application/json"}
-    targets = [("POST", URL), ("PATCH", f"{URL}/{created['id']}")]
+    targets = [("POST", ACTIVITIES_URL), ("PATCH", f"{ACTIVITIES_URL}/{created['id']}")]
     if raw != b"null":  # no body at all is a valid cancel
-        targets.append(("POST", f"{URL}/{created['id']}/cancel"))
+        targets.append(("POST", f"{ACTIVITIES_URL}/{created['id']}/cancel"))
     for method, url in targets:
         response = await world.http.request(method, url, content=raw, headers=headers)
         assert 400 <= response.status_code < 500, (method, url, response.text)
     assert await activity_count() == 1
-    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).json() == created
+    assert (await world.get("staff_c11", f"{ACTIVITIES_URL}/{created['id']}")).json() == created
 
 
 @pytest.mark.parametrize("ident", ["0", "-1", "2147483648", "99999999999999999999999", "abc", "1.5", "%00"])
 async def test_bad_ids_in_the_path(world: World, ident: str) -> None:
     for method in ("GET", "PATCH"):
-        response = await world.call("root", method, f"{URL}/{ident}", json={"title": "x"})
+        response = await world.call("root", method, f"{ACTIVITIES_URL}/{ident}", json={"title": "x"})
         assert 400 <= response.status_code < 500, response.text
     for action in ("publish", "cancel", "complete"):
-        assert 400 <= (await world.post("root", f"{URL}/{ident}/{action}")).status_code < 500
-    assert (await world.get("root", f"{URL}/2147483647")).status_code == 404
+        assert 400 <= (await world.post("root", f"{ACTIVITIES_URL}/{ident}/{action}")).status_code < 500
+    assert (await world.get("root", f"{ACTIVITIES_URL}/2147483647")).status_code == 404

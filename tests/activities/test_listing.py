@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from tests.activities.records import URL, add_activity, add_team, add_venue
 from tests.conftest import World
+from tests.factories import ACTIVITIES_URL, add_activity, add_team, add_venue
 
 
 async def titles(world: World, user: str = "root", **params: Any) -> list[str]:
-    response = await world.get(user, URL, params=params)
+    response = await world.get(user, ACTIVITIES_URL, params=params)
     assert response.status_code == 200, response.text
     page = response.json()
     assert page["total"] == len(page["items"])
@@ -19,8 +19,8 @@ async def titles(world: World, user: str = "root", **params: Any) -> list[str]:
 
 
 async def test_area_team_venue_category_and_status_filters(world: World) -> None:
-    team_c11, team_s1 = await add_team("东一队", "C11"), await add_team("东街道队", "S1")
-    venue_c11 = await add_venue(world, "C11", "东一书屋")
+    team_c11, team_s1 = await add_team("C11", "东一队"), await add_team("S1", "东街道队")
+    venue_c11 = await add_venue("C11", "东一书屋")
     await add_activity(world, "staff_s1", title="一", starts_at="2026-05-01T09:00", team_ids=[team_c11, team_s1])
     await add_activity(world, "staff_s1", title="二", starts_at="2026-05-01T09:10", venue_id=venue_c11)
     await add_activity(world, "staff_s1", title="三", starts_at="2026-05-01T09:20", area_code="C12", team_ids=[team_s1])
@@ -29,7 +29,7 @@ async def test_area_team_venue_category_and_status_filters(world: World) -> None
         world, "staff_c21", title="五", starts_at="2026-05-01T09:40", area_code="C21", category="红色电影大家看"
     )
     published = await add_activity(world, "staff_s1", title="六", starts_at="2026-05-01T09:50", area_code="C12")
-    assert (await world.post("staff_s1", f"{URL}/{published['id']}/publish")).status_code == 200
+    assert (await world.post("staff_s1", f"{ACTIVITIES_URL}/{published['id']}/publish")).status_code == 200
 
     assert await titles(world) == ["六", "五", "四", "三", "二", "一"]
     assert await titles(world, area="S1") == ["六", "四", "三", "二", "一"]
@@ -84,7 +84,7 @@ async def test_date_filters_keep_activities_overlapping_beijing_days(world: Worl
     assert await titles(world, **{"from": "2026-05-10", "to": "2026-05-10"}) == ["多日"]
     # far-off dates do not break anything
     assert len(await titles(world, **{"from": "0001-01-01", "to": "9999-12-31"})) == 6
-    refused = await world.get("root", URL, params={"from": "2026-05-02", "to": "2026-05-01"})
+    refused = await world.get("root", ACTIVITIES_URL, params={"from": "2026-05-02", "to": "2026-05-01"})
     assert refused.status_code == 422 and refused.json()["field"] == "to"
 
 
@@ -93,11 +93,11 @@ async def test_order_ties_and_paging(world: World) -> None:
         await add_activity(world, title=title)
     await add_activity(world, title="早", starts_at="2026-04-01T09:00", ends_at="2026-04-01T10:00")
     assert await titles(world) == ["丙", "乙", "甲", "早"]
-    page = (await world.get("root", URL, params={"limit": 2, "offset": 1})).json()
+    page = (await world.get("root", ACTIVITIES_URL, params={"limit": 2, "offset": 1})).json()
     assert page["total"] == 4 and [a["title"] for a in page["items"]] == ["乙", "甲"]
-    assert (await world.get("root", URL, params={"offset": 50})).json() == {"items": [], "total": 4}
-    first = (await world.get("root", URL, params={"limit": 1})).json()["items"][0]
-    assert first == (await world.get("root", f"{URL}/{first['id']}")).json()
+    assert (await world.get("root", ACTIVITIES_URL, params={"offset": 50})).json() == {"items": [], "total": 4}
+    first = (await world.get("root", ACTIVITIES_URL, params={"limit": 1})).json()["items"][0]
+    assert first == (await world.get("root", f"{ACTIVITIES_URL}/{first['id']}")).json()
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ async def test_order_ties_and_paging(world: World) -> None:
 )
 async def test_bad_query_parameters_never_500(world: World, params: dict[str, str]) -> None:
     await add_activity(world)
-    response = await world.get("root", URL, params=params)
+    response = await world.get("root", ACTIVITIES_URL, params=params)
     assert 200 <= response.status_code < 500, response.text
     if response.status_code == 200:
         assert response.json() == {"items": [], "total": 0}

@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 
-from tests.checkin.conftest import START, Clock, issue_code, make_activity, make_volunteer, nonce, scan
+from tests.checkin.conftest import Clock, issue_code, nonce, scan
 from tests.conftest import World
+from tests.factories import START, add_activity_row, volunteer_row
 from volunteers.areas.tables import Area
 from volunteers.checkin.tables import Scan, ScanRefusalTally, ServiceRecord
 from volunteers.people.tables import Volunteer
@@ -48,15 +49,15 @@ async def another_district() -> None:
 
 
 async def records_of(volunteer_id: int) -> int:
-    return await ServiceRecord.count().where(ServiceRecord.volunteer == volunteer_id)
+    return int(await ServiceRecord.count().where(ServiceRecord.volunteer == volunteer_id))
 
 
 # ---- item 3: registration occupies nobody's number; answers name nobody --------------------------------------
 
 
 async def test_an_existing_phone_gets_the_neutral_answer_and_nobody_is_checked_in(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    owner = await make_volunteer(name="张三丰")
+    code = await issue_code(world, await add_activity_row())
+    owner = await volunteer_row(name="张三丰")
     taken = await register(world.http, code, phone=owner["phone"], name="李四")
     fresh = await register(world.http, code, phone="13612345670", name="王五")
     assert taken.status_code == fresh.status_code == 200, (taken.text, fresh.text)
@@ -72,8 +73,8 @@ async def test_an_existing_phone_gets_the_neutral_answer_and_nobody_is_checked_i
 
 
 async def test_a_registration_answer_does_not_tell_whether_a_phone_is_registered(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    owner = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    owner = await volunteer_row()
     bodies: list[dict[str, Any]] = [
         {"birth_date": "2015-01-01"},  # a minor without a guardian
         {"birth_date": "1800-01-01"},
@@ -93,8 +94,8 @@ async def test_a_registration_answer_does_not_tell_whether_a_phone_is_registered
 
 
 async def test_a_registration_refused_at_the_door_registers_nobody(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    owner = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    owner = await volunteer_row()
     frozen.set(START - timedelta(hours=1))  # check-in opens at 13:30
     fresh = await register(world.http, code, phone="13612345675")
     taken = await register(world.http, code, phone=owner["phone"])
@@ -107,7 +108,7 @@ async def test_a_registration_refused_at_the_door_registers_nobody(world: World,
 
 async def test_self_registration_only_into_a_community_of_the_activitys_district(world: World, frozen: Clock) -> None:
     await another_district()
-    code = await issue_code(world, await make_activity())  # in C11, district D1
+    code = await issue_code(world, await add_activity_row())  # in C11, district D1
     for area in ("D1", "S1", "S2", "D2", "S3", "C31", "NOPE"):
         refused = await register(world.http, code, phone="13612345672", area_code=area)
         assert refused.status_code == 422, (area, refused.text)
@@ -120,8 +121,8 @@ async def test_self_registration_only_into_a_community_of_the_activitys_district
 
 
 async def test_no_public_answer_names_the_volunteer(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer(name="张三丰")
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row(name="张三丰")
     answers: list[httpx.Response] = []
     same = nonce()
     answers.append(await scan(world, code, volunteer["phone"], with_nonce=same))
@@ -156,8 +157,8 @@ async def test_no_public_answer_names_the_volunteer(world: World, frozen: Clock)
 
 
 async def test_junk_from_many_addresses_does_not_turn_away_a_volunteer(app: Any, world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    arriving, registered = await make_volunteer(), await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    arriving, registered = await volunteer_row(), await volunteer_row()
     per_client = app.state.scan_limits.clients.limit
     attackers = [f"10.0.{i}.1" for i in range(41)]
     for host in attackers:  # each address sends more than its own budget: 41 × (budget + 5) junk scans
@@ -181,7 +182,7 @@ async def test_junk_from_many_addresses_does_not_turn_away_a_volunteer(app: Any,
 
 
 async def test_a_flood_of_refused_scans_adds_a_bounded_number_of_rows(app: Any, world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     per_client = app.state.scan_limits.clients.limit
     addresses, flood = 4, 2400
     async with AsyncExitStack() as stack:
@@ -200,8 +201,8 @@ async def test_a_flood_of_refused_scans_adds_a_bounded_number_of_rows(app: Any, 
 
 
 async def test_one_phone_cannot_be_hammered_nor_kept_out_by_others(app: Any, world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     per_phone = app.state.scan_limits.phones.limit
     answers = []
     async with from_address(app, "10.7.0.1") as http:
@@ -215,7 +216,7 @@ async def test_one_phone_cannot_be_hammered_nor_kept_out_by_others(app: Any, wor
         own = await http.post(f"/api/v1/checkin/{code}", json={"phone": volunteer["phone"], "nonce": nonce()})
     assert own.status_code in (200, 409), own.text  # 409: already checked in (by the hammering), not 429
     # another volunteer at the same activity is not affected
-    other = await make_volunteer()
+    other = await volunteer_row()
     assert (await scan(world, code, other["phone"])).status_code == 200
 
 
@@ -223,9 +224,9 @@ async def test_one_phone_cannot_be_hammered_nor_kept_out_by_others(app: Any, wor
 
 
 async def test_a_reused_nonce_never_returns_someone_elses_answer(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    other_code = await issue_code(world, await make_activity())
-    owner, stranger = await make_volunteer(), await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    other_code = await issue_code(world, await add_activity_row())
+    owner, stranger = await volunteer_row(), await volunteer_row()
     shared = nonce()
     first = await scan(world, code, owner["phone"], with_nonce=shared)
     assert first.status_code == 200

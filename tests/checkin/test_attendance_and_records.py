@@ -9,17 +9,18 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.checkin.conftest import END, START, Clock, issue_code, make_activity, make_volunteer, scan
+from tests.checkin.conftest import Clock, issue_code, scan
 from tests.conftest import World
+from tests.factories import END, START, add_activity_row, volunteer_row
 from volunteers import db
 from volunteers.audit.tables import AuditEntry
 from volunteers.checkin.tables import Scan, ServiceRecord
 
 
 async def test_attendance_counters_and_rows(world: World, frozen: Clock) -> None:
-    activity = await make_activity(capacity=30)
+    activity = await add_activity_row(capacity=30)
     code = await issue_code(world, activity)
-    a, b, c = await make_volunteer(), await make_volunteer(), await make_volunteer()
+    a, b, c = await volunteer_row(), await volunteer_row(), await volunteer_row()
     for volunteer in (a, b, c):
         await scan(world, code, volunteer["phone"])
     frozen.set(START + timedelta(hours=1))
@@ -34,8 +35,8 @@ async def test_attendance_counters_and_rows(world: World, frozen: Clock) -> None
 
 
 async def test_staff_check_in_by_hand_is_logged_with_reason(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
-    volunteer = await make_volunteer()
+    activity = await add_activity_row()
+    volunteer = await volunteer_row()
     response = await world.post(
         "staff_c11",
         f"/api/v1/activities/{activity}/attendance",
@@ -48,9 +49,9 @@ async def test_staff_check_in_by_hand_is_logged_with_reason(world: World, frozen
 
 
 async def test_staff_cannot_act_outside_their_area(world: World, frozen: Clock) -> None:
-    activity = await make_activity("C11")
-    theirs = await make_volunteer("C21")
-    mine = await make_volunteer("C11")
+    activity = await add_activity_row("C11")
+    theirs = await volunteer_row("C21")
+    mine = await volunteer_row("C11")
     body = {"volunteer_id": theirs["id"], "action": "in", "reason": "代签"}
     assert (await world.post("staff_c11", f"/api/v1/activities/{activity}/attendance", body)).status_code == 403
     for user in ("staff_c21", "staff_c12"):
@@ -64,9 +65,9 @@ async def test_staff_cannot_act_outside_their_area(world: World, frozen: Clock) 
 
 
 async def test_close_applies_the_missing_exit_policy(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     code = await issue_code(world, activity)
-    stayed, left = await make_volunteer(), await make_volunteer()
+    stayed, left = await volunteer_row(), await volunteer_row()
     frozen.set(START + timedelta(minutes=30))
     await scan(world, code, stayed["phone"])
     await scan(world, code, left["phone"])
@@ -84,9 +85,9 @@ async def test_close_applies_the_missing_exit_policy(world: World, frozen: Clock
 
 
 async def test_manual_record_is_pending_and_approval_supersedes_the_scan(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     code = await issue_code(world, activity)
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     await scan(world, code, volunteer["phone"])
     frozen.set(START + timedelta(minutes=20))
     await scan(world, code, volunteer["phone"], "out")
@@ -131,9 +132,9 @@ async def test_manual_record_is_pending_and_approval_supersedes_the_scan(world: 
 
 
 async def test_reject_needs_a_reason_and_decisions_are_one_way(world: World, frozen: Clock) -> None:
-    activity = await make_activity(approval="staff")
+    activity = await add_activity_row(approval="staff")
     code = await issue_code(world, activity)
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     await scan(world, code, volunteer["phone"])
     frozen.set(START + timedelta(hours=1))
     out = (await scan(world, code, volunteer["phone"], "out")).json()
@@ -149,9 +150,9 @@ async def test_reject_needs_a_reason_and_decisions_are_one_way(world: World, fro
 
 
 async def test_still_inside_cannot_be_approved(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     code = await issue_code(world, activity)
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     await scan(world, code, volunteer["phone"])
     record = (await world.get("staff_c11", "/api/v1/service-records")).json()["items"][0]
     response = await world.post("staff_c11", f"/api/v1/service-records/{record['id']}/approve")
@@ -159,9 +160,9 @@ async def test_still_inside_cannot_be_approved(world: World, frozen: Clock) -> N
 
 
 async def test_manual_record_validation_and_scope(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
-    volunteer = await make_volunteer()
-    outsider = await make_volunteer("C21")
+    activity = await add_activity_row()
+    volunteer = await volunteer_row()
+    outsider = await volunteer_row("C21")
     frozen.set(END + timedelta(days=2))
     base = {
         "volunteer_id": volunteer["id"],
@@ -190,9 +191,9 @@ async def test_manual_record_validation_and_scope(world: World, frozen: Clock) -
 
 
 async def test_completing_an_activity_closes_open_records(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     code = await issue_code(world, activity)
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     await scan(world, code, volunteer["phone"])
     frozen.set(END + timedelta(hours=2))
     assert (await world.post("staff_c11", f"/api/v1/activities/{activity}/complete")).status_code == 200
@@ -222,8 +223,8 @@ async def approved_minutes(volunteer: dict[str, Any]) -> int:
 
 async def test_manual_records_starting_on_earlier_days_cannot_multiply_hours(world: World, frozen: Clock) -> None:
     """Three 补录 records for one 3-hour activity, each starting a day earlier, used to get 180 minutes each."""
-    activity = await make_activity()
-    volunteer = await make_volunteer()
+    activity = await add_activity_row()
+    volunteer = await volunteer_row()
     frozen.set(END + timedelta(days=3))
     for days in (1, 2, 3):
         response = await world.post(
@@ -266,8 +267,8 @@ async def test_manual_records_starting_on_earlier_days_cannot_multiply_hours(wor
 async def test_manual_record_times_have_a_sane_range(
     world: World, frozen: Clock, change: dict[str, str], code: str, field: str
 ) -> None:
-    activity = await make_activity()
-    volunteer = await make_volunteer()
+    activity = await add_activity_row()
+    volunteer = await volunteer_row()
     frozen.set(START + timedelta(hours=8))  # 22:00 Beijing on the activity's day
     body = {**manual(volunteer, activity, START, END), **change}
     response = await world.post("staff_c11", "/api/v1/service-records", body)
@@ -278,9 +279,9 @@ async def test_manual_record_times_have_a_sane_range(
 
 async def overlapping_pending_records(world: World, frozen: Clock) -> tuple[dict[str, Any], int, int]:
     """One volunteer checked in at two activities whose times overlap (14:00–15:30 and 15:00–16:00), both pending."""
-    first = await make_activity(approval="staff")
-    second = await make_activity(approval="staff")
-    volunteer = await make_volunteer()
+    first = await add_activity_row(approval="staff")
+    second = await add_activity_row(approval="staff")
+    volunteer = await volunteer_row()
     codes = [await issue_code(world, first), await issue_code(world, second)]
     await scan(world, codes[0], volunteer["phone"])
     frozen.set(START + timedelta(hours=1))
@@ -342,8 +343,8 @@ async def test_the_database_refuses_overlapping_approved_time_from_any_writer(wo
 
 async def test_an_automatic_approval_that_would_overlap_stays_pending(world: World, frozen: Clock) -> None:
     """Check-outs approve themselves (approval auto); one overlapping approved time is left for staff instead."""
-    first, second = await make_activity(), await make_activity()
-    volunteer = await make_volunteer()
+    first, second = await add_activity_row(), await add_activity_row()
+    volunteer = await volunteer_row()
     codes = [await issue_code(world, first), await issue_code(world, second)]
     await scan(world, codes[0], volunteer["phone"])
     await scan(world, codes[1], volunteer["phone"])
@@ -358,8 +359,8 @@ async def test_an_automatic_approval_that_would_overlap_stays_pending(world: Wor
 
 async def test_manual_record_overlapping_another_live_record_is_refused(world: World, frozen: Clock) -> None:
     """A 补录 for one activity at a time the volunteer already has on record at another is a 409 naming it."""
-    scanned, other = await make_activity(), await make_activity()
-    volunteer = await make_volunteer()
+    scanned, other = await add_activity_row(), await add_activity_row()
+    volunteer = await volunteer_row()
     code = await issue_code(world, scanned)
     await scan(world, code, volunteer["phone"])
     frozen.set(START + timedelta(hours=1))
@@ -385,10 +386,10 @@ async def test_manual_record_overlapping_another_live_record_is_refused(world: W
 
 
 async def test_record_list_total_is_the_count_past_the_last_page(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     code = await issue_code(world, activity)
     for _ in range(3):
-        await scan(world, code, (await make_volunteer())["phone"])
+        await scan(world, code, (await volunteer_row())["phone"])
     page = (await world.get("staff_c11", "/api/v1/service-records", params={"limit": 2, "offset": 2})).json()
     assert (len(page["items"]), page["total"]) == (1, 3)
     past = (await world.get("staff_c11", "/api/v1/service-records", params={"offset": 10})).json()

@@ -10,8 +10,9 @@ import pytest
 from playwright.async_api import Page, async_playwright
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, served
-from tests.checkin.conftest import START, Clock, issue_code, make_activity, make_volunteer
+from tests.checkin.conftest import Clock, issue_code
 from tests.conftest import World
+from tests.factories import START, add_activity_row, volunteer_row
 from volunteers.people.tables import Volunteer
 
 WECHAT = (
@@ -39,11 +40,11 @@ async def fits(page: Page) -> None:
 @pytest.mark.parametrize("screen", list(SCREENS))
 async def test_phone_flow(app: Any, world: World, frozen: Clock, shots: Path, screen: str) -> None:
     require_chromium()
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     later = await issue_code(
-        world, await make_activity(starts_at=START + timedelta(days=1), ends_at=START + timedelta(days=1, hours=2))
+        world, await add_activity_row(starts_at=START + timedelta(days=1), ends_at=START + timedelta(days=1, hours=2))
     )
-    regular = await make_volunteer(name="欧阳修")
+    regular = await volunteer_row(name="欧阳修")
     frozen.set(START + timedelta(minutes=3))
     async with served(app) as base, async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

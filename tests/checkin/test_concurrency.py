@@ -7,8 +7,9 @@ import random
 from datetime import date
 from typing import Any
 
-from tests.checkin.conftest import Clock, area_id, issue_code, make_activity, nonce
+from tests.checkin.conftest import Clock, issue_code, nonce
 from tests.conftest import World
+from tests.factories import add_activity_row, area_id
 from volunteers.checkin.tables import Scan, ServiceRecord
 from volunteers.people.tables import Volunteer
 
@@ -17,7 +18,7 @@ CROWD = 200
 
 async def test_crowd_checks_in_exactly_once(app: Any, world: World, frozen: Clock) -> None:
     app.state.scan_limits.clients.limit = 100_000
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     community = await area_id("C11")
     await Volunteer.insert(
         *[

@@ -6,8 +6,9 @@ import asyncio
 import re
 from datetime import timedelta
 
-from tests.checkin.conftest import START, Clock, issue_code, make_activity, make_volunteer
+from tests.checkin.conftest import Clock, issue_code
 from tests.conftest import World
+from tests.factories import START, add_activity_row, volunteer_row
 from volunteers.checkin.tables import Scan
 from volunteers.people.tables import Volunteer
 
@@ -23,7 +24,7 @@ def hidden_nonce(html: str, action: str = "in") -> str:
 
 
 async def test_form_embeds_a_fresh_nonce_and_no_external_assets(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     first = await world.http.get(f"/c/{code}")
     second = await world.http.get(f"/c/{code}")
     assert first.status_code == 200 and "读书分享会" in first.text and "3月5日 14:00–17:00" in first.text
@@ -34,8 +35,8 @@ async def test_form_embeds_a_fresh_nonce_and_no_external_assets(world: World, fr
 
 
 async def test_form_post_checks_in_and_a_double_tap_changes_nothing(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     page = await world.http.get(f"/c/{code}")
     form = {"phone": volunteer["phone"], "nonce": hidden_nonce(page.text), "action": "in"}
     done = await world.http.post(f"/c/{code}", data=form)
@@ -46,7 +47,7 @@ async def test_form_post_checks_in_and_a_double_tap_changes_nothing(world: World
 
 
 async def test_unknown_phone_is_offered_registration(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     page = await world.http.get(f"/c/{code}")
     offered = await world.http.post(
         f"/c/{code}", data={"phone": "13612345678", "nonce": hidden_nonce(page.text), "action": "in"}
@@ -67,7 +68,7 @@ async def test_unknown_phone_is_offered_registration(world: World, frozen: Clock
 
 
 async def test_registration_errors_are_shown_on_the_form(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     base = {"name": "小明", "phone": "13612345679", "area_code": "C11", "nonce": "abcdefgh12345", "consent": "yes"}
     minor = await world.http.post(f"/c/{code}/register", data={**base, "birth_date": "2015-01-01"})
     assert minor.status_code == 422 and "监护人" in minor.text
@@ -80,10 +81,10 @@ async def test_registration_errors_are_shown_on_the_form(world: World, frozen: C
 
 
 async def test_refusals_in_plain_words(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     old = await issue_code(world, activity)
     code = await issue_code(world, activity)
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     frozen.set(START - timedelta(hours=1))
     early = await world.http.post(
         f"/c/{code}", data={"phone": volunteer["phone"], "nonce": "nonce-early-1", "action": "in"}
@@ -98,8 +99,8 @@ async def test_refusals_in_plain_words(world: World, frozen: Clock) -> None:
 
 
 async def test_checkout_page_shows_hours(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     await world.http.post(f"/c/{code}", data={"phone": volunteer["phone"], "nonce": "nonce-in-0001", "action": "in"})
     frozen.set(START + timedelta(hours=2, minutes=15))
     out = await world.http.post(
@@ -109,7 +110,7 @@ async def test_checkout_page_shows_hours(world: World, frozen: Clock) -> None:
 
 
 async def test_poster_and_qr(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     qr = await world.http.get(f"/c/{code}/qr.svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
     assert qr.text.startswith("<svg") or "<svg" in qr.text[:200]
@@ -121,8 +122,8 @@ async def test_poster_and_qr(world: World, frozen: Clock) -> None:
 
 
 async def test_each_form_has_its_own_nonce_and_no_page_is_stored(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     page = await world.http.get(f"/c/{code}")
     forms = re.findall(r"<form.*?</form>", page.text, re.S)
     nonces = [re.findall(r'name="nonce" value="([^"]+)"', f) for f in forms]
@@ -142,8 +143,8 @@ async def test_each_form_has_its_own_nonce_and_no_page_is_stored(world: World, f
 
 async def test_check_out_from_the_page_kept_since_check_in(world: World, frozen: Clock) -> None:
     """The back button brings back the page the volunteer checked in from; its 签退 form still checks out."""
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     page = await world.http.get(f"/c/{code}")
     checked_in = await world.http.post(
         f"/c/{code}", data={"phone": volunteer["phone"], "nonce": hidden_nonce(page.text, "in"), "action": "in"}
@@ -157,7 +158,7 @@ async def test_check_out_from_the_page_kept_since_check_in(world: World, frozen:
 
 
 async def test_a_double_submitted_registration_shows_a_page_both_times(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     page = await world.http.get(f"/c/{code}")
     offered = await world.http.post(
         f"/c/{code}", data={"phone": "13612345601", "nonce": hidden_nonce(page.text), "action": "in"}

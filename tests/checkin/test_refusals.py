@@ -8,8 +8,9 @@ from pathlib import Path
 
 import msgspec
 
-from tests.checkin.conftest import START, Clock, issue_code, make_activity, make_volunteer, scan
+from tests.checkin.conftest import Clock, issue_code, scan
 from tests.conftest import World
+from tests.factories import START, add_activity_row, volunteer_row
 from volunteers.checkin.refusals import REFUSALS
 from volunteers.checkin.tables import Scan
 
@@ -45,8 +46,8 @@ def test_each_refusal_is_spelled_in_full() -> None:
 
 
 async def test_a_refusal_passes_its_times_on_as_the_database_wrote_them(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     frozen.set(START - timedelta(hours=1, microseconds=-120000))  # a fraction of a second PostgreSQL shortens
     refused = await scan(world, code, volunteer["phone"])
     assert refused.status_code == 409 and refused.json()["code"] == "not_open_yet"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.checkin.conftest import END, START, Clock, issue_code, make_activity, make_volunteer, nonce, scan
+from tests.checkin.conftest import Clock, issue_code, nonce, scan
 from tests.conftest import World
+from tests.factories import END, START, add_activity_row, volunteer_row
 from volunteers.checkin.service import CODE_ALPHABET
 from volunteers.checkin.tables import Scan, ScanRefusalTally, ServiceRecord
 
 
 async def test_code_links_and_alphabet(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     response = await world.post("staff_c11", f"/api/v1/activities/{activity}/checkin-code")
     body = response.json()
     code = body["code"]
@@ -24,9 +25,9 @@ async def test_code_links_and_alphabet(world: World, frozen: Clock) -> None:
 
 
 async def test_check_in_then_out_records_hours(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     code = await issue_code(world, activity)
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     frozen.set(START + timedelta(minutes=2))
     checked_in = await scan(world, code, volunteer["phone"])
     assert checked_in.status_code == 200, checked_in.text
@@ -41,8 +42,8 @@ async def test_check_in_then_out_records_hours(world: World, frozen: Clock) -> N
 
 
 async def test_phone_formats_are_normalised(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer(phone="13912345678")
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row(phone="13912345678")
     response = await scan(world, code, "+86 139-1234-5678")
     assert response.status_code == 200
     assert await ServiceRecord.count().where(ServiceRecord.volunteer == volunteer["id"]) == 1
@@ -51,8 +52,8 @@ async def test_phone_formats_are_normalised(world: World, frozen: Clock) -> None
 
 
 async def test_window_edges(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    early, on_time, late = await make_volunteer(), await make_volunteer(), await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    early, on_time, late = await volunteer_row(), await volunteer_row(), await volunteer_row()
     frozen.set(START - timedelta(minutes=30, seconds=1))
     refused = await scan(world, code, early["phone"])
     assert refused.status_code == 409 and refused.json()["code"] == "not_open_yet"
@@ -67,8 +68,8 @@ async def test_window_edges(world: World, frozen: Clock) -> None:
 
 
 async def test_configured_window(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity(opens_before_minutes=0, closes_after_minutes=0))
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row(opens_before_minutes=0, closes_after_minutes=0))
+    volunteer = await volunteer_row()
     frozen.set(START - timedelta(seconds=1))
     assert (await scan(world, code, volunteer["phone"])).json()["code"] == "not_open_yet"
     frozen.set(END + timedelta(seconds=1))
@@ -76,8 +77,8 @@ async def test_configured_window(world: World, frozen: Clock) -> None:
 
 
 async def test_nonce_replay_returns_first_answer_and_writes_nothing(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     same = nonce()
     first = await scan(world, code, volunteer["phone"], with_nonce=same)
     frozen.set(START + timedelta(minutes=5))
@@ -94,8 +95,8 @@ async def test_nonce_replay_returns_first_answer_and_writes_nothing(world: World
 
 
 async def test_second_entry_is_refused_with_its_time(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     frozen.set(START + timedelta(minutes=2))
     await scan(world, code, volunteer["phone"])
     frozen.set(START + timedelta(minutes=40))
@@ -110,8 +111,8 @@ async def test_second_entry_is_refused_with_its_time(world: World, frozen: Clock
 
 
 async def test_reentry_when_allowed_adds_up(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity(reentry_allowed=True))
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row(reentry_allowed=True))
+    volunteer = await volunteer_row()
     for enter, leave in [(0, 30), (60, 100)]:
         frozen.set(START + timedelta(minutes=enter))
         assert (await scan(world, code, volunteer["phone"])).status_code == 200
@@ -122,18 +123,18 @@ async def test_reentry_when_allowed_adds_up(world: World, frozen: Clock) -> None
 
 
 async def test_exit_without_entry_is_refused(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     refused = await scan(world, code, volunteer["phone"], "out")
     assert refused.status_code == 409 and refused.json()["code"] == "not_checked_in"
     assert await ServiceRecord.count() == 0
 
 
 async def test_rounding_clipping_and_cap(world: World, frozen: Clock) -> None:
-    rounded = await issue_code(world, await make_activity(rounding_minutes=15))
-    clipped = await issue_code(world, await make_activity())
-    capped = await issue_code(world, await make_activity(daily_cap_minutes=120))
-    a, b, c = await make_volunteer(), await make_volunteer(), await make_volunteer()
+    rounded = await issue_code(world, await add_activity_row(rounding_minutes=15))
+    clipped = await issue_code(world, await add_activity_row())
+    capped = await issue_code(world, await add_activity_row(daily_cap_minutes=120))
+    a, b, c = await volunteer_row(), await volunteer_row(), await volunteer_row()
     frozen.set(START - timedelta(minutes=20))  # before the start: counted from the start
     for code, volunteer in [(rounded, a), (clipped, b), (capped, c)]:
         await scan(world, code, volunteer["phone"])
@@ -145,39 +146,39 @@ async def test_rounding_clipping_and_cap(world: World, frozen: Clock) -> None:
 
 
 async def test_rotation_revokes_the_old_code_at_once(world: World, frozen: Clock) -> None:
-    activity = await make_activity()
+    activity = await add_activity_row()
     old = await issue_code(world, activity)
     new = await issue_code(world, activity)
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     refused = await scan(world, old, volunteer["phone"])
     assert refused.status_code == 410 and refused.json()["code"] == "revoked"
     assert (await scan(world, new, volunteer["phone"])).status_code == 200
 
 
 async def test_unknown_code_cancelled_and_draft(world: World, frozen: Clock) -> None:
-    volunteer = await make_volunteer()
+    volunteer = await volunteer_row()
     unknown = await scan(world, "zzzzzzzzzzzzzzzz", volunteer["phone"])
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_code"
-    cancelled_activity = await make_activity()
+    cancelled_activity = await add_activity_row()
     code = await issue_code(world, cancelled_activity)
     await world.post("staff_c11", f"/api/v1/activities/{cancelled_activity}/cancel", {"reason": "下雨"})
     assert (await scan(world, code, volunteer["phone"])).json()["code"] == "cancelled"
-    draft = await issue_code(world, await make_activity(status="draft"))
+    draft = await issue_code(world, await add_activity_row(status="draft"))
     assert (await scan(world, draft, volunteer["phone"])).json()["code"] == "not_open_yet"
 
 
 async def test_unknown_and_withdrawn_volunteers(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     unknown = await scan(world, code, "13700000000")
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_volunteer"
-    gone = await make_volunteer(status="withdrawn")
+    gone = await volunteer_row(status="withdrawn")
     assert (await scan(world, code, gone["phone"])).json()["code"] == "unknown_volunteer"
     assert "volunteer_name" not in unknown.json()
 
 
 async def test_every_attempt_is_logged_with_its_reason(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
-    volunteer = await make_volunteer()
+    code = await issue_code(world, await add_activity_row())
+    volunteer = await volunteer_row()
     await scan(world, code, volunteer["phone"])
     await scan(world, code, volunteer["phone"])
     await scan(world, code, "13700000000")
@@ -188,7 +189,7 @@ async def test_every_attempt_is_logged_with_its_reason(world: World, frozen: Clo
 
 
 async def test_rate_limit_per_client(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     world.http._transport.app.state.scan_limits.clients.limit = 3  # type: ignore[attr-defined]
     answers = [(await scan(world, code, "13700000000")).status_code for _ in range(5)]
     assert answers == [404, 404, 404, 429, 429]
@@ -201,7 +202,7 @@ async def test_rate_limit_per_client(world: World, frozen: Clock) -> None:
 
 
 async def test_hostile_scan_bodies(world: World, frozen: Clock) -> None:
-    code = await issue_code(world, await make_activity())
+    code = await issue_code(world, await add_activity_row())
     bodies = [
         {"phone": "13900000000", "nonce": "short", "action": "in"},
         {"phone": "13900000000", "nonce": "x" * 65, "action": "in"},

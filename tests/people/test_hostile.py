@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.people.factory import URL, body, register, volunteer_count
+from tests.factories import VOLUNTEERS_URL, register, volunteer_body, volunteer_count
 from volunteers import db
 
 BAD_BODIES: list[Any] = [
@@ -15,22 +15,22 @@ BAD_BODIES: list[Any] = [
     {"name": "张三", "phone": 13800138000, "area_code": "C11"},
     {"name": "张三", "phone": "13800138000", "area_code": ["C11"]},
     {"name": "张" * 10_000, "phone": "13800138000", "area_code": "C11"},
-    body(unexpected="field"),
-    body(name="张\u0000三"),
-    body(phone="1380013800\u0000"),
-    body(area_code="C11\u0000"),
-    body(area_code="C11'; --"),
-    body(id_number="4304211990030712\u000034"),
-    body(id_number="x" * 10_000),
-    body(gender="other"),
-    body(birth_date="2024-13-45"),
-    body(registered_on="2024-02-30"),
-    body(consent_on="yesterday"),
-    body(birth_date=19900101),
-    body(guardian="张父"),
-    body(guardian={"name": "张父", "phone": "13900139000", "consent_on": "2024-13-45"}),
-    body(guardian={"name": "张\u0000父", "phone": "13900139000", "consent_on": "2024-01-01"}),
-    body(guardian={"name": "张父", "phone": "13900139000", "extra": 1}),
+    volunteer_body(unexpected="field"),
+    volunteer_body(name="张\u0000三"),
+    volunteer_body(phone="1380013800\u0000"),
+    volunteer_body(area_code="C11\u0000"),
+    volunteer_body(area_code="C11'; --"),
+    volunteer_body(id_number="4304211990030712\u000034"),
+    volunteer_body(id_number="x" * 10_000),
+    volunteer_body(gender="other"),
+    volunteer_body(birth_date="2024-13-45"),
+    volunteer_body(registered_on="2024-02-30"),
+    volunteer_body(consent_on="yesterday"),
+    volunteer_body(birth_date=19900101),
+    volunteer_body(guardian="张父"),
+    volunteer_body(guardian={"name": "张父", "phone": "13900139000", "consent_on": "2024-13-45"}),
+    volunteer_body(guardian={"name": "张\u0000父", "phone": "13900139000", "consent_on": "2024-01-01"}),
+    volunteer_body(guardian={"name": "张父", "phone": "13900139000", "extra": 1}),
     [],
     "a string",
     None,
@@ -39,7 +39,7 @@ BAD_BODIES: list[Any] = [
 
 @pytest.mark.parametrize("payload", BAD_BODIES)
 async def test_bad_create_bodies(world: World, payload: Any) -> None:
-    response = await world.post("staff_c11", URL, payload)
+    response = await world.post("staff_c11", VOLUNTEERS_URL, payload)
     assert response.status_code in (400, 422), response.text
     assert response.json()["detail"]
     assert await volunteer_count() == 0
@@ -47,7 +47,7 @@ async def test_bad_create_bodies(world: World, payload: Any) -> None:
 
 async def test_malformed_json(world: World) -> None:
     headers = {**(await world.login("staff_c11")), "content-type": "application/json"}
-    response = await world.http.post(URL, content=b'{"name": "x",', headers=headers)
+    response = await world.http.post(VOLUNTEERS_URL, content=b'{"name": "x",', headers=headers)
     assert response.status_code == 400
     assert await volunteer_count() == 0
 
@@ -55,8 +55,8 @@ async def test_malformed_json(world: World) -> None:
 async def test_sql_in_a_name_is_only_a_name(world: World) -> None:
     name = "'; DROP TABLE volunteer; --"
     created = await register(world, name=name)
-    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).json()["name"] == name
-    found = (await world.get("staff_c11", URL, params={"q": name})).json()
+    assert (await world.get("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}")).json()["name"] == name
+    found = (await world.get("staff_c11", VOLUNTEERS_URL, params={"q": name})).json()
     assert [v["id"] for v in found["items"]] == [created["id"]]
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM volunteer") == 1
@@ -64,8 +64,8 @@ async def test_sql_in_a_name_is_only_a_name(world: World) -> None:
 
 @pytest.mark.parametrize("path", ["/99999999999", "/2147483648", "/0", "/-1", "/abc", "/1.5", "/99999999999/suspend"])
 async def test_bad_ids_in_the_path(world: World, path: str) -> None:
-    response = await world.post("staff_c11", URL + path, {"on": "2024-01-01"}) if "suspend" in path else None
-    response = response or await world.get("staff_c11", URL + path)
+    response = await world.post("staff_c11", VOLUNTEERS_URL + path, {"on": "2024-01-01"}) if "suspend" in path else None
+    response = response or await world.get("staff_c11", VOLUNTEERS_URL + path)
     assert response.status_code in (400, 404, 405), response.text
 
 
@@ -87,20 +87,20 @@ async def test_bad_ids_in_the_path(world: World, path: str) -> None:
 )
 async def test_bad_query_parameters(world: World, params: dict[str, Any]) -> None:
     await register(world)
-    response = await world.get("staff_c11", URL, params=params)
+    response = await world.get("staff_c11", VOLUNTEERS_URL, params=params)
     assert response.status_code in (400, 422), response.text
 
 
 async def test_odd_but_harmless_queries_just_find_nothing(world: World) -> None:
     await register(world)
     for q in ["'; DROP TABLE volunteer; --", "\\", "%%", "_%_", "张三" * 40, "🙂"]:
-        response = await world.get("staff_c11", URL, params={"q": q})
+        response = await world.get("staff_c11", VOLUNTEERS_URL, params={"q": q})
         assert response.status_code == 200 and response.json()["total"] == 0, q
 
 
 async def test_bad_patch_bodies(world: World) -> None:
     created = await register(world)
-    url = f"{URL}/{created['id']}"
+    url = f"{VOLUNTEERS_URL}/{created['id']}"
     for payload in [
         {"name": None},
         {"phone": None},
@@ -119,7 +119,7 @@ async def test_bad_patch_bodies(world: World) -> None:
 async def test_control_characters_in_a_reason(world: World) -> None:
     created = await register(world)
     response = await world.post(
-        "staff_c11", f"{URL}/{created['id']}/suspend", {"on": "2025-01-01", "reason": "a\u0000"}
+        "staff_c11", f"{VOLUNTEERS_URL}/{created['id']}/suspend", {"on": "2025-01-01", "reason": "a\u0000"}
     )
     assert response.status_code in (400, 422)
-    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).json()["status"] == "active"
+    assert (await world.get("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}")).json()["status"] == "active"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.people.idcards import id_number_ending_in_x, make_id_number, with_wrong_check_digit
+from tests.factories import id_number_ending_in_x, make_id_number, with_wrong_check_digit
 from volunteers import access
 from volunteers.errors import Invalid
 from volunteers.fields import today
@@ -53,7 +53,7 @@ def test_invalid_id_numbers_are_refused(bad: str) -> None:
 
 
 def test_bad_embedded_date_with_correct_check_digit_is_refused() -> None:
-    from tests.people.idcards import check_digit
+    from tests.factories import check_digit
 
     body = "430421" + "19900230" + "123"  # 30 February
     with pytest.raises(Invalid, match="不是有效日期"):

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.people.factory import URL, body, register, volunteer_count
-from tests.people.idcards import make_id_number
+from tests.factories import VOLUNTEERS_URL, make_id_number, register, volunteer_body, volunteer_count
 from volunteers.fields import today
 
 TODAY = today().isoformat()
@@ -21,24 +20,24 @@ async def in_c21(world: World) -> dict[str, Any]:
 @pytest.mark.parametrize("user", ["admin_s1", "staff_s1", "staff_c11", "staff_c12", "official_s1"])
 async def test_reads_outside_scope_are_404_and_lists_leave_it_out(world: World, user: str) -> None:
     other = await in_c21(world)
-    assert (await world.get(user, f"{URL}/{other['id']}")).status_code == 404
-    assert (await world.get(user, URL)).json() == {"items": [], "total": 0}
-    assert (await world.get(user, URL, params={"area": "C21"})).json() == {"items": [], "total": 0}
-    assert (await world.get(user, URL, params={"q": "西区人"})).json()["total"] == 0
-    assert (await world.get(user, URL, params={"q": "13600136000"})).json()["total"] == 0
+    assert (await world.get(user, f"{VOLUNTEERS_URL}/{other['id']}")).status_code == 404
+    assert (await world.get(user, VOLUNTEERS_URL)).json() == {"items": [], "total": 0}
+    assert (await world.get(user, VOLUNTEERS_URL, params={"area": "C21"})).json() == {"items": [], "total": 0}
+    assert (await world.get(user, VOLUNTEERS_URL, params={"q": "西区人"})).json()["total"] == 0
+    assert (await world.get(user, VOLUNTEERS_URL, params={"q": "13600136000"})).json()["total"] == 0
 
 
 @pytest.mark.parametrize("user", ["admin_s1", "staff_s1", "staff_c11"])
 async def test_writes_outside_scope_are_403_and_change_nothing(world: World, user: str) -> None:
     other = await in_c21(world)
-    url = f"{URL}/{other['id']}"
+    url = f"{VOLUNTEERS_URL}/{other['id']}"
     assert (await world.patch(user, url, {"name": "改"})).status_code == 403
     for action in ("suspend", "withdraw"):
         response = await world.post(user, f"{url}/{action}", {"on": TODAY})
         assert response.status_code == 403 and response.json()["code"] == "outside_scope"
     await world.post("staff_c21", f"{url}/suspend", {"on": TODAY})
     assert (await world.post(user, f"{url}/reinstate", {})).status_code == 403
-    created = await world.post(user, URL, body(phone="13900139000", area_code="C21"))
+    created = await world.post(user, VOLUNTEERS_URL, volunteer_body(phone="13900139000", area_code="C21"))
     assert created.status_code == 403
     shown = (await world.get("root", url)).json()
     assert (shown["name"], shown["status"]) == ("西区人", "suspended")
@@ -47,7 +46,7 @@ async def test_writes_outside_scope_are_403_and_change_nothing(world: World, use
 
 async def test_moving_needs_both_areas_writable(world: World) -> None:
     mine = await register(world)
-    url = f"{URL}/{mine['id']}"
+    url = f"{VOLUNTEERS_URL}/{mine['id']}"
     assert (await world.patch("staff_c11", url, {"area_code": "C12"})).status_code == 403
     assert (await world.patch("staff_s1", url, {"area_code": "C21"})).status_code == 403
     assert (await world.get("root", url)).json()["area_code"] == "C11"
@@ -58,17 +57,17 @@ async def test_moving_needs_both_areas_writable(world: World) -> None:
 async def test_wider_scopes_see_their_subtree(world: World) -> None:
     mine = await register(world)
     other = await in_c21(world)
-    assert [v["id"] for v in (await world.get("staff_s1", URL)).json()["items"]] == [mine["id"]]
-    assert (await world.get("official_d1", URL)).json()["total"] == 2
-    assert {v["id"] for v in (await world.get("root", URL)).json()["items"]} == {mine["id"], other["id"]}
+    assert [v["id"] for v in (await world.get("staff_s1", VOLUNTEERS_URL)).json()["items"]] == [mine["id"]]
+    assert (await world.get("official_d1", VOLUNTEERS_URL)).json()["total"] == 2
+    assert {v["id"] for v in (await world.get("root", VOLUNTEERS_URL)).json()["items"]} == {mine["id"], other["id"]}
     # a filter wider than the scope is clipped to the scope
-    assert (await world.get("staff_s1", URL, params={"area": "D1"})).json()["total"] == 1
+    assert (await world.get("staff_s1", VOLUNTEERS_URL, params={"area": "D1"})).json()["total"] == 1
 
 
 async def test_officials_only_read(world: World) -> None:
     mine = await register(world)
-    url = f"{URL}/{mine['id']}"
-    create = await world.post("official_s1", URL, body(phone="13900139000"))
+    url = f"{VOLUNTEERS_URL}/{mine['id']}"
+    create = await world.post("official_s1", VOLUNTEERS_URL, volunteer_body(phone="13900139000"))
     assert create.status_code == 403 and create.json()["code"] == "read_only"
     assert (await world.patch("official_s1", url, {"name": "改"})).status_code == 403
     for action in ("suspend", "withdraw", "reinstate"):
@@ -80,14 +79,14 @@ async def test_officials_only_read(world: World) -> None:
 async def test_officials_see_masked_phones_staff_see_them_whole(world: World) -> None:
     guardian = {"name": "张父", "phone": "13900139000", "consent_on": TODAY}
     mine = await register(world, id_number=make_id_number(today().replace(year=today().year - 10)), guardian=guardian)
-    url = f"{URL}/{mine['id']}"
+    url = f"{VOLUNTEERS_URL}/{mine['id']}"
 
     official = (await world.get("official_s1", url)).json()
     assert official["phone"] == "138****8000" and official["guardian"]["phone"] == "139****9000"
-    listed = (await world.get("official_d1", URL)).json()["items"][0]
+    listed = (await world.get("official_d1", VOLUNTEERS_URL)).json()["items"][0]
     assert listed["phone"] == "138****8000" and listed["guardian"]["phone"] == "139****9000"
     # officials can still search by a full phone number, they just see it masked
-    assert (await world.get("official_s1", URL, params={"q": "13800138000"})).json()["total"] == 1
+    assert (await world.get("official_s1", VOLUNTEERS_URL, params={"q": "13800138000"})).json()["total"] == 1
 
     for user in ("staff_c11", "admin_s1", "root"):
         seen = (await world.get(user, url)).json()
@@ -97,14 +96,14 @@ async def test_officials_see_masked_phones_staff_see_them_whole(world: World) ->
 async def test_the_full_id_number_never_appears_in_any_response(world: World) -> None:
     number = make_id_number()
     mine = await register(world, id_number=number)
-    url = f"{URL}/{mine['id']}"
+    url = f"{VOLUNTEERS_URL}/{mine['id']}"
     responses = [
         await world.get("staff_c11", url),
-        await world.get("staff_c11", URL, params={"q": number}),
+        await world.get("staff_c11", VOLUNTEERS_URL, params={"q": number}),
         await world.patch("staff_c11", url, {"name": "张三三"}),
         await world.post("staff_c11", f"{url}/suspend", {"on": TODAY}),
         await world.get("root", "/api/v1/audit", params={"entity": "volunteer"}),
-        await world.post("staff_c11", URL, body(phone="13900139000", id_number=number)),
+        await world.post("staff_c11", VOLUNTEERS_URL, volunteer_body(phone="13900139000", id_number=number)),
     ]
     for response in responses:
         assert response.status_code < 500

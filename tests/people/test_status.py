@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.conftest import World
-from tests.people.factory import URL, register
+from tests.factories import VOLUNTEERS_URL, register
 from volunteers.fields import today
 
 REGISTERED = (today() - timedelta(days=100)).isoformat()
@@ -18,7 +18,7 @@ async def registered(world: World) -> dict[str, Any]:
 
 
 async def change(world: World, volunteer: dict[str, Any], action: str, payload: Any, user: str = "staff_c11") -> Any:
-    return await world.post(user, f"{URL}/{volunteer['id']}/{action}", payload)
+    return await world.post(user, f"{VOLUNTEERS_URL}/{volunteer['id']}/{action}", payload)
 
 
 async def test_suspend_and_reinstate(world: World) -> None:
@@ -41,7 +41,7 @@ async def test_suspend_and_reinstate(world: World) -> None:
 async def test_reinstate_accepts_no_body(world: World) -> None:
     volunteer = await registered(world)
     await change(world, volunteer, "suspend", {"on": DAY})
-    response = await world.call("staff_c11", "POST", f"{URL}/{volunteer['id']}/reinstate")
+    response = await world.call("staff_c11", "POST", f"{VOLUNTEERS_URL}/{volunteer['id']}/reinstate")
     assert response.status_code == 200 and response.json()["status"] == "active"
 
 
@@ -52,7 +52,7 @@ async def test_withdraw_is_final_until_reinstated(world: World) -> None:
     assert withdrawn.status_code == 200, withdrawn.text
     assert withdrawn.json()["status"] == "withdrawn"
     assert (withdrawn.json()["withdrawn_on"], withdrawn.json()["suspended_on"]) == (DAY, None)
-    url = f"{URL}/{volunteer['id']}"
+    url = f"{VOLUNTEERS_URL}/{volunteer['id']}"
     for action, code in [("withdraw", "already_withdrawn"), ("suspend", "volunteer_withdrawn")]:
         response = await change(world, volunteer, action, {"on": DAY})
         assert response.status_code == 409 and response.json()["code"] == code
@@ -80,7 +80,7 @@ async def test_status_dates_are_checked(world: World) -> None:
     before_suspension = (today() - timedelta(days=20)).isoformat()
     response = await change(world, volunteer, "reinstate", {"on": before_suspension})
     assert response.status_code == 422 and response.json()["code"] == "before_current_status"
-    assert (await world.get("staff_c11", f"{URL}/{volunteer['id']}")).json()["status"] == "suspended"
+    assert (await world.get("staff_c11", f"{VOLUNTEERS_URL}/{volunteer['id']}")).json()["status"] == "suspended"
 
 
 async def test_status_dates_before_1949_are_refused(world: World) -> None:
@@ -102,5 +102,5 @@ async def test_status_change_needs_a_date(world: World) -> None:
 
 
 async def test_unknown_volunteer_is_404(world: World) -> None:
-    response = await world.post("staff_c11", f"{URL}/4242/suspend", {"on": DAY})
+    response = await world.post("staff_c11", f"{VOLUNTEERS_URL}/4242/suspend", {"on": DAY})
     assert response.status_code == 404

@@ -8,8 +8,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.people.factory import URL, body, register, volunteer_count
-from tests.people.idcards import check_digit, id_number_ending_in_x, make_id_number, with_wrong_check_digit
+from tests.factories import (
+    VOLUNTEERS_URL,
+    check_digit,
+    id_number_ending_in_x,
+    make_id_number,
+    register,
+    volunteer_body,
+    volunteer_count,
+    with_wrong_check_digit,
+)
 from volunteers.fields import today
 
 
@@ -19,7 +27,7 @@ def years_ago(years: int, days: int = 0) -> date:
 
 
 async def refused(world: World, status: int = 422, **overrides: Any) -> dict[str, Any]:
-    response = await world.post("staff_c11", URL, body(**overrides))
+    response = await world.post("staff_c11", VOLUNTEERS_URL, volunteer_body(**overrides))
     assert response.status_code == status, response.text
     assert await volunteer_count() == 0
     problem: dict[str, Any] = response.json()
@@ -60,7 +68,7 @@ async def test_lowercase_x_is_accepted(world: World) -> None:
     number = id_number_ending_in_x()
     created = await register(world, id_number=number.lower())
     assert created["has_id_number"] is True
-    found = await world.get("staff_c11", URL, params={"q": number})
+    found = await world.get("staff_c11", VOLUNTEERS_URL, params={"q": number})
     assert [v["id"] for v in found.json()["items"]] == [created["id"]]  # stored upper-case, found by either
 
 
@@ -97,7 +105,7 @@ async def test_consent_on_in_the_future(world: World) -> None:
         ({"consent_on": "1900-01-01"}, "consent_on"),
     ],
 )
-async def test_dates_before_1949_are_refused(world: World, dates: dict[str, str], field: str) -> None:
+async def test_dates_before_1949_are_refused(world: World, dates: dict[str, Any], field: str) -> None:
     problem = await refused(world, **dates)
     assert (problem["code"], problem["field"]) == ("date_too_early", field)
     assert "1949" in problem["detail"]
@@ -160,7 +168,9 @@ async def test_guardian_threshold_comes_from_settings(world: World, monkeypatch:
         created = await register(world, id_number=make_id_number(years_ago(15)))
         assert created["guardian"] is None
         assert (
-            await world.post("staff_c11", URL, body(phone="13800138009", birth_date=years_ago(13).isoformat()))
+            await world.post(
+                "staff_c11", VOLUNTEERS_URL, volunteer_body(phone="13800138009", birth_date=years_ago(13).isoformat())
+            )
         ).json()["code"] == "guardian_required"
     finally:
         monkeypatch.delenv("VOLUNTEERS_GUARDIAN_UNDER")
@@ -179,7 +189,7 @@ async def test_area_outside_scope_is_403(world: World) -> None:
 
 async def test_duplicate_phone_is_409(world: World) -> None:
     await register(world)
-    response = await world.post("staff_c11", URL, body(name="另一人", phone="138-0013-8000"))
+    response = await world.post("staff_c11", VOLUNTEERS_URL, volunteer_body(name="另一人", phone="138-0013-8000"))
     assert response.status_code == 409
     assert (response.json()["code"], response.json()["field"]) == ("duplicate_phone", "phone")
     assert await volunteer_count() == 1
@@ -188,7 +198,9 @@ async def test_duplicate_phone_is_409(world: World) -> None:
 async def test_duplicate_id_number_is_409(world: World) -> None:
     number = id_number_ending_in_x()
     await register(world, id_number=number)
-    response = await world.post("staff_c21", URL, body(phone="13900139000", area_code="C21", id_number=number.lower()))
+    response = await world.post(
+        "staff_c21", VOLUNTEERS_URL, volunteer_body(phone="13900139000", area_code="C21", id_number=number.lower())
+    )
     assert response.status_code == 409
     assert (response.json()["code"], response.json()["field"]) == ("duplicate_id_number", "id_number")
     assert await volunteer_count() == 1
@@ -210,6 +222,6 @@ async def test_invisible_or_direction_changing_characters_in_names(world: World,
     problem = await refused(world, guardian=guardian)
     assert (problem["code"], problem["field"]) == ("invisible_character", "guardian.name")
     created = await register(world)
-    changed = await world.patch("staff_c11", f"{URL}/{created['id']}", {"name": f"李{hidden}四"})
+    changed = await world.patch("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}", {"name": f"李{hidden}四"})
     assert changed.status_code == 422 and changed.json()["code"] == "invisible_character"
-    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).json()["name"] == "张三"
+    assert (await world.get("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}")).json()["name"] == "张三"

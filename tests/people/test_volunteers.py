@@ -6,8 +6,14 @@ import re
 from datetime import date, timedelta
 
 from tests.conftest import World
-from tests.people.factory import URL, body, register, volunteer_count
-from tests.people.idcards import id_number_ending_in_x, make_id_number
+from tests.factories import (
+    VOLUNTEERS_URL,
+    id_number_ending_in_x,
+    make_id_number,
+    register,
+    volunteer_body,
+    volunteer_count,
+)
 from volunteers import db
 from volunteers.fields import today
 from volunteers.people import find_by_phone, register_volunteer
@@ -17,7 +23,9 @@ from volunteers.people.schemas import VolunteerIn
 
 async def test_register_with_id_number_fills_birth_and_gender(world: World) -> None:
     number = make_id_number(date(1990, 3, 7), male=False)
-    response = await world.post("staff_c11", URL, body(phone="+86 138-0013-8000", id_number=number))
+    response = await world.post(
+        "staff_c11", VOLUNTEERS_URL, volunteer_body(phone="+86 138-0013-8000", id_number=number)
+    )
     assert response.status_code == 201, response.text
     created = response.json()
     assert re.fullmatch(r"ZY\d{10}", created["volunteer_no"])
@@ -39,7 +47,7 @@ async def test_register_with_id_number_fills_birth_and_gender(world: World) -> N
         "guardian": None,
         "self_registered": False,
     }
-    shown = await world.get("staff_c11", f"{URL}/{created['id']}")
+    shown = await world.get("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}")
     assert shown.status_code == 200 and shown.json() == created
 
 
@@ -91,7 +99,9 @@ async def test_minor_with_guardian_is_registered(world: World) -> None:
 async def test_patch_changes_only_what_is_sent_and_is_audited(world: World) -> None:
     created = await register(world, gender="male", birth_date="1980-01-02")
     response = await world.patch(
-        "staff_c11", f"{URL}/{created['id']}", {"name": "张三丰", "phone": "8613900139000", "area_code": "C11"}
+        "staff_c11",
+        f"{VOLUNTEERS_URL}/{created['id']}",
+        {"name": "张三丰", "phone": "8613900139000", "area_code": "C11"},
     )
     assert response.status_code == 200, response.text
     changed = response.json()
@@ -105,15 +115,15 @@ async def test_patch_changes_only_what_is_sent_and_is_audited(world: World) -> N
 async def test_patch_adding_an_id_number_replaces_birth_and_gender(world: World) -> None:
     created = await register(world, gender="male", birth_date="1980-01-02")
     number = make_id_number(date(1985, 6, 1), male=False)
-    response = await world.patch("staff_c11", f"{URL}/{created['id']}", {"id_number": number})
+    response = await world.patch("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}", {"id_number": number})
     assert response.status_code == 200, response.text
     assert response.json()["gender"] == "female" and response.json()["birth_date"] == "1985-06-01"
     assert response.json()["has_id_number"] is True
     # with the ID unchanged, a different birth date is refused
-    mismatch = await world.patch("staff_c11", f"{URL}/{created['id']}", {"birth_date": "1985-06-02"})
+    mismatch = await world.patch("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}", {"birth_date": "1985-06-02"})
     assert mismatch.status_code == 422 and mismatch.json()["code"] == "birth_date_mismatch"
     # and it can be removed again
-    cleared = await world.patch("staff_c11", f"{URL}/{created['id']}", {"id_number": None})
+    cleared = await world.patch("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}", {"id_number": None})
     assert cleared.status_code == 200 and cleared.json()["has_id_number"] is False
     async with db.connection() as conn:
         row = await conn.fetchrow("SELECT id_number_cipher, id_number_hash FROM volunteer WHERE id = $1", created["id"])
@@ -122,23 +132,23 @@ async def test_patch_adding_an_id_number_replaces_birth_and_gender(world: World)
 
 async def test_patch_moves_between_writable_areas(world: World) -> None:
     created = await register(world)
-    moved = await world.patch("staff_s1", f"{URL}/{created['id']}", {"area_code": "C12"})
+    moved = await world.patch("staff_s1", f"{VOLUNTEERS_URL}/{created['id']}", {"area_code": "C12"})
     assert moved.status_code == 200 and moved.json()["area_code"] == "C12"
     # C12 is no longer staff_c11's, so it reads as absent to them
-    assert (await world.get("staff_c11", f"{URL}/{created['id']}")).status_code == 404
+    assert (await world.get("staff_c11", f"{VOLUNTEERS_URL}/{created['id']}")).status_code == 404
 
 
 async def test_patch_duplicate_phone_is_409(world: World) -> None:
     await register(world, phone="13800138001")
     other = await register(world, phone="13800138002")
-    response = await world.patch("staff_c11", f"{URL}/{other['id']}", {"phone": "13800138001"})
+    response = await world.patch("staff_c11", f"{VOLUNTEERS_URL}/{other['id']}", {"phone": "13800138001"})
     assert response.status_code == 409 and response.json()["code"] == "duplicate_phone"
     assert response.json()["field"] == "phone"
 
 
 async def test_patch_validation_matches_create(world: World) -> None:
     created = await register(world)
-    url = f"{URL}/{created['id']}"
+    url = f"{VOLUNTEERS_URL}/{created['id']}"
     assert (await world.patch("staff_c11", url, {"phone": "12345"})).json()["code"] == "invalid_phone"
     bad_id = await world.patch("staff_c11", url, {"id_number": "123456789012345678"})
     assert bad_id.status_code == 422 and bad_id.json()["code"] == "invalid_id_number"
@@ -151,13 +161,13 @@ async def test_patch_validation_matches_create(world: World) -> None:
 
 
 async def test_patch_unknown_id_is_404(world: World) -> None:
-    assert (await world.patch("staff_c11", f"{URL}/4242", {"name": "x"})).status_code == 404
+    assert (await world.patch("staff_c11", f"{VOLUNTEERS_URL}/4242", {"name": "x"})).status_code == 404
 
 
 async def test_list_is_paged(world: World) -> None:
     for n in range(3):
         await register(world, phone=f"1380013800{n}", name=f"志愿者{n}")
-    page = (await world.get("staff_c11", URL, params={"limit": 2, "offset": 1})).json()
+    page = (await world.get("staff_c11", VOLUNTEERS_URL, params={"limit": 2, "offset": 1})).json()
     assert page["total"] == 3 and [v["name"] for v in page["items"]] == ["志愿者1", "志愿者2"]
 
 
@@ -165,13 +175,13 @@ async def test_list_filters_by_area_subtree_and_status(world: World) -> None:
     in_c11 = await register(world, phone="13800138001")
     in_c12 = await register(world, "staff_c12", phone="13800138002", area_code="C12")
     in_c21 = await register(world, "staff_c21", phone="13800138003", area_code="C21")
-    s1 = (await world.get("root", URL, params={"area": "S1"})).json()
+    s1 = (await world.get("root", VOLUNTEERS_URL, params={"area": "S1"})).json()
     assert {v["id"] for v in s1["items"]} == {in_c11["id"], in_c12["id"]} and s1["total"] == 2
-    c21 = (await world.get("root", URL, params={"area": "C21"})).json()
+    c21 = (await world.get("root", VOLUNTEERS_URL, params={"area": "C21"})).json()
     assert [v["id"] for v in c21["items"]] == [in_c21["id"]]
-    assert (await world.get("root", URL, params={"area": "NOPE"})).json() == {"items": [], "total": 0}
-    await world.post("staff_c11", f"{URL}/{in_c11['id']}/suspend", {"on": today().isoformat()})
-    suspended = (await world.get("root", URL, params={"status": "suspended"})).json()
+    assert (await world.get("root", VOLUNTEERS_URL, params={"area": "NOPE"})).json() == {"items": [], "total": 0}
+    await world.post("staff_c11", f"{VOLUNTEERS_URL}/{in_c11['id']}/suspend", {"on": today().isoformat()})
+    suspended = (await world.get("root", VOLUNTEERS_URL, params={"status": "suspended"})).json()
     assert [v["id"] for v in suspended["items"]] == [in_c11["id"]]
 
 
@@ -182,7 +192,7 @@ async def test_search_by_name_phone_number_and_id_number(world: World) -> None:
     percent = await register(world, name="百分%号", phone="13700137000")
 
     async def found(q: str) -> list[int]:
-        page = (await world.get("staff_c11", URL, params={"q": q})).json()
+        page = (await world.get("staff_c11", VOLUNTEERS_URL, params={"q": q})).json()
         return [v["id"] for v in page["items"]]
 
     assert await found("三") == [zhang["id"]]

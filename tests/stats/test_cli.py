@@ -13,8 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.conftest import World
-from tests.stats.builders import population, record, volunteer
-from tests.stats.view_world import held
+from tests.factories import add_population, add_record, add_volunteer, held
 
 COMMAND = Path(sys.executable).parent / "volunteers"
 AS_OF = "2026-06-30"
@@ -37,13 +36,13 @@ async def run(*args: str) -> tuple[int, str, bytes]:
 
 
 async def district() -> None:
-    await population("D1", 2026, 2000)
+    await add_population("D1", 2026, 2000)
     place = await held("C11", date(2026, 5, 1))
     for code, minutes in (("C11", 90), ("C12", 30), ("C21", 0)):
-        someone = await volunteer(code, date(2025, 1, 1))
+        someone = await add_volunteer(code, date(2025, 1, 1))
         if minutes:
-            await record(someone, place, date(2026, 5, 1), minutes)
-    await volunteer("C21", date(2025, 1, 1), withdrawn_on=date(2026, 1, 1))
+            await add_record(someone, place, date(2026, 5, 1), minutes)
+    await add_volunteer("C21", date(2025, 1, 1), withdrawn_on=date(2026, 1, 1))
 
 
 async def test_table_with_breakdown(world: World) -> None:

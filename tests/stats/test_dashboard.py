@@ -16,8 +16,7 @@ from playwright.async_api import async_playwright
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, served
 from tests.conftest import PASSWORD, World
-from tests.stats.builders import population, record, team, volunteer
-from tests.stats.view_world import held
+from tests.factories import add_population, add_record, add_team, add_volunteer, held
 from volunteers.auth.authentication import caller_for_token
 from volunteers.fields import today
 
@@ -36,18 +35,18 @@ HEADLINES = (
 async def street_world() -> None:
     """A street with two communities, figures as of today."""
     now = today()
-    await population("S1", now.year, 800)
-    await population("C11", now.year, 500)
+    await add_population("S1", now.year, 800)
+    await add_population("C11", now.year, 500)
     last_year = now - timedelta(days=400)
     reading = await held("C11", now - timedelta(days=30))
     film = await held("C12", now - timedelta(days=60), category="red_film")
     for code, minutes, place in (("C11", 120, reading), ("C11", 45, reading), ("C12", 90, film), ("C12", 0, None)):
-        someone = await volunteer(code, last_year)
+        someone = await add_volunteer(code, last_year)
         if place:
-            await record(someone, place, now - timedelta(days=30 if place == reading else 60), minutes)
-    await volunteer("C21", last_year)
-    await team("C11", "甲队")
-    await team("C11", "乙队")
+            await add_record(someone, place, now - timedelta(days=30 if place == reading else 60), minutes)
+    await add_volunteer("C21", last_year)
+    await add_team("C11", "甲队")
+    await add_team("C11", "乙队")
 
 
 def hidden(html: str, name: str = "csrf") -> str:
@@ -239,7 +238,7 @@ async def test_dashboard_in_chromium(app: Any, world: World, tmp_path: Path) -> 
         assert await page.locator("[data-figure=registered]").get_attribute("data-value") == "2"
 
         phone = await browser.new_context(viewport={"width": 375, "height": 720}, is_mobile=True)
-        await phone.add_cookies(await laptop.cookies())
+        await phone.add_cookies(await laptop.cookies())  # type: ignore[arg-type]  # same dicts, typed apart
         small = await phone.new_page()
         await small.goto(f"{base}/dashboard")
         await small.wait_for_selector("text=主要指标")

@@ -12,8 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import World
-from tests.stats.builders import population, record, team, volunteer
-from tests.stats.view_world import held, member
+from tests.factories import add_member, add_population, add_record, add_team, add_volunteer, held
 
 AS_OF = "2026-06-30"
 HEADERS = [
@@ -34,14 +33,14 @@ HEADERS = [
 
 
 async def small_world() -> None:
-    await population("D1", 2026, 1000)
-    await population("S1", 2026, 600)
+    await add_population("D1", 2026, 1000)
+    await add_population("S1", 2026, 600)
     place = await held("C11", date(2026, 3, 1))
     for code, minutes in (("C11", 60), ("C11", 0), ("C12", 90), ("C21", 30)):
-        someone = await volunteer(code, date(2025, 1, 1))
+        someone = await add_volunteer(code, date(2025, 1, 1))
         if minutes:
-            await record(someone, place, date(2026, 3, 1), minutes)
-    await volunteer("S2", date(2025, 1, 1))
+            await add_record(someone, place, date(2026, 3, 1), minutes)
+    await add_volunteer("S2", date(2025, 1, 1))
 
 
 def sheet_rows(content: bytes, sheet: str) -> list[list[Any]]:
@@ -118,12 +117,12 @@ async def test_participation_csv_has_a_bom_and_the_parameters_used(world: World)
 
 
 async def test_team_export_keeps_names_as_text(world: World) -> None:
-    hostile = await team("C11", '=HYPERLINK("http://evil.example","点我")')
-    plain = await team("C12", "乙队")
-    someone = await volunteer("C11", date(2025, 1, 1))
-    await member(hostile, someone, date(2025, 1, 1))
-    await member(plain, someone, date(2025, 1, 1))
-    await record(someone, await held("C11", date(2026, 5, 1)), date(2026, 5, 1), 45)
+    hostile = await add_team("C11", '=HYPERLINK("http://evil.example","点我")')
+    plain = await add_team("C12", "乙队")
+    someone = await add_volunteer("C11", date(2025, 1, 1))
+    await add_member(hostile, someone, date(2025, 1, 1))
+    await add_member(plain, someone, date(2025, 1, 1))
+    await add_record(someone, await held("C11", date(2026, 5, 1)), date(2026, 5, 1), 45)
     response = await export(world, "official_s1", "teams", area="S1", as_of=AS_OF)
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["服务队统计"]
@@ -152,9 +151,9 @@ async def test_team_export_keeps_names_as_text(world: World) -> None:
 
 async def test_formula_like_team_names_are_guarded_text_in_both_files(world: World) -> None:
     hostile = ['=HYPERLINK("http://x","y")', "+1", "-1+2", "@SUM(A1)"]
-    someone = await volunteer("C11", date(2025, 1, 1))
+    someone = await add_volunteer("C11", date(2025, 1, 1))
     for name in hostile:
-        await member(await team("C11", name), someone, date(2025, 1, 1))
+        await add_member(await add_team("C11", name), someone, date(2025, 1, 1))
     response = await export(world, "official_s1", "teams", area="S1", as_of=AS_OF)
     book = load_workbook(io.BytesIO(response.content))
     assert [c.coordinate for s in book.worksheets for r in s.iter_rows() for c in r if c.data_type == "f"] == []
@@ -172,8 +171,8 @@ async def test_formula_like_team_names_are_guarded_text_in_both_files(world: Wor
 async def test_activity_stars_and_monthly_exports(world: World) -> None:
     place = await held("C11", date(2026, 3, 5))
     await held("C12", date(2026, 4, 5), category="red_film")
-    someone = await volunteer("C11", date(2025, 1, 1))
-    await record(someone, place, date(2026, 3, 5), 6000)
+    someone = await add_volunteer("C11", date(2025, 1, 1))
+    await add_record(someone, place, date(2026, 3, 5), 6000)
     span = {"area": "S1", "from": "2026-03-01", "to": "2026-04-30"}
     response = await export(world, "official_s1", "activities", group="category", **span)
     assert 'filename="activities-category-S1-2026-03-01-2026-04-30.xlsx"' in response.headers["content-disposition"]
@@ -224,7 +223,7 @@ EXPORTS = [
 
 @pytest.mark.parametrize(("name", "params"), EXPORTS)
 async def test_exports_stay_inside_the_subtree(world: World, name: str, params: dict[str, str]) -> None:
-    await volunteer("C21", date(2025, 1, 1))
+    await add_volunteer("C21", date(2025, 1, 1))
     for file_format in ("xlsx", "csv"):
         for user, area in (("official_s1", "S2"), ("official_s1", "D1"), ("staff_c11", "C12")):
             response = await world.get(

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from tests.conftest import World
-from tests.stats.builders import activity, population, record, team, value, volunteer
+from tests.factories import add_population, add_record, add_team, add_volunteer, held
+from tests.stats.figures import value
 from volunteers.checkin.tables import ServiceRecord
 
 AS_OF = date(2026, 6, 30)
@@ -23,11 +24,11 @@ async def participation(world: World, user: str = "official_d1", **params: Any) 
 
 
 async def test_registered_at_the_edges(world: World) -> None:
-    await volunteer("C11", AS_OF)  # registered that day: counts
-    await volunteer("C11", AS_OF + timedelta(days=1))  # the day after: not yet
-    await volunteer("C12", date(2020, 1, 1), withdrawn_on=AS_OF)  # withdrawn that day: no longer
-    await volunteer("C21", date(2020, 1, 1), withdrawn_on=AS_OF + timedelta(days=1))  # withdrawn later: still
-    await volunteer("C21", date(2025, 1, 1))
+    await add_volunteer("C11", AS_OF)  # registered that day: counts
+    await add_volunteer("C11", AS_OF + timedelta(days=1))  # the day after: not yet
+    await add_volunteer("C12", date(2020, 1, 1), withdrawn_on=AS_OF)  # withdrawn that day: no longer
+    await add_volunteer("C21", date(2020, 1, 1), withdrawn_on=AS_OF + timedelta(days=1))  # withdrawn later: still
+    await add_volunteer("C21", date(2025, 1, 1))
     body = await participation(world)
     assert body["figures"]["registered"] == {
         "value": 3,
@@ -47,18 +48,18 @@ async def test_registered_at_the_edges(world: World) -> None:
 
 
 async def test_active_at_the_window_edges_and_by_status(world: World) -> None:
-    place = await activity("C11", date(2026, 1, 10))
-    at_start, before_start, at_end, after_end = [await volunteer("C11", date(2020, 1, 1)) for _ in range(4)]
-    pending, rejected, zero, withdrawn = [await volunteer("C12", date(2020, 1, 1)) for _ in range(4)]
-    await record(at_start, place, WINDOW_START, 60)
-    await record(before_start, place, WINDOW_START - timedelta(days=1), 60)
-    await record(at_end, place, AS_OF, 30)
-    await record(after_end, place, AS_OF + timedelta(days=1), 30)
-    await record(pending, place, AS_OF, 60, status="pending")
-    await record(rejected, place, AS_OF, 60, status="rejected")
-    await record(zero, place, AS_OF, 0)
-    gone = await volunteer("C21", date(2020, 1, 1), withdrawn_on=AS_OF)
-    await record(gone, place, AS_OF - timedelta(days=10), 60)
+    place = await held("C11", date(2026, 1, 10))
+    at_start, before_start, at_end, after_end = [await add_volunteer("C11", date(2020, 1, 1)) for _ in range(4)]
+    pending, rejected, zero, withdrawn = [await add_volunteer("C12", date(2020, 1, 1)) for _ in range(4)]
+    await add_record(at_start, place, WINDOW_START, 60)
+    await add_record(before_start, place, WINDOW_START - timedelta(days=1), 60)
+    await add_record(at_end, place, AS_OF, 30)
+    await add_record(after_end, place, AS_OF + timedelta(days=1), 30)
+    await add_record(pending, place, AS_OF, 60, status="pending")
+    await add_record(rejected, place, AS_OF, 60, status="rejected")
+    await add_record(zero, place, AS_OF, 0)
+    gone = await add_volunteer("C21", date(2020, 1, 1), withdrawn_on=AS_OF)
+    await add_record(gone, place, AS_OF - timedelta(days=10), 60)
     assert withdrawn  # a registered volunteer without records
     body = await participation(world)
     f = body["figures"]
@@ -85,11 +86,11 @@ async def test_active_at_the_window_edges_and_by_status(world: World) -> None:
 
 
 async def test_sources_and_min_hours_are_parameters(world: World) -> None:
-    place = await activity("C11", date(2026, 3, 1))
-    scanned, entered, brief = [await volunteer("C11", date(2024, 1, 1)) for _ in range(3)]
-    await record(scanned, place, date(2026, 3, 1), 120)
-    await record(entered, place, date(2026, 3, 1), 180, source="manual")
-    await record(brief, place, date(2026, 3, 1), 20)
+    place = await held("C11", date(2026, 3, 1))
+    scanned, entered, brief = [await add_volunteer("C11", date(2024, 1, 1)) for _ in range(3)]
+    await add_record(scanned, place, date(2026, 3, 1), 120)
+    await add_record(entered, place, date(2026, 3, 1), 180, source="manual")
+    await add_record(brief, place, date(2026, 3, 1), 20)
     everything = await participation(world)
     assert value(everything, "active") == 3 and value(everything, "hours_total") == 5.33
     scans_only = await participation(world, sources="checkin")
@@ -103,11 +104,11 @@ async def test_sources_and_min_hours_are_parameters(world: World) -> None:
 
 
 async def test_population_and_rates(world: World) -> None:
-    await population("D1", 2025, 1000)
-    await population("D1", 2026, 2000)
-    await population("D1", 2027, 9999)  # a later year is not used for an earlier as-of
+    await add_population("D1", 2025, 1000)
+    await add_population("D1", 2026, 2000)
+    await add_population("D1", 2027, 9999)  # a later year is not used for an earlier as-of
     for _ in range(3):
-        await volunteer("C11", date(2025, 1, 1))
+        await add_volunteer("C11", date(2025, 1, 1))
     f = (await participation(world))["figures"]
     assert f["resident_population"] == {
         "value": 2000,
@@ -123,19 +124,19 @@ async def test_population_and_rates(world: World) -> None:
 
 
 async def test_missing_population_is_reported_missing(world: World) -> None:
-    await volunteer("C11", date(2025, 1, 1))
+    await add_volunteer("C11", date(2025, 1, 1))
     f = (await participation(world))["figures"]
     assert f["resident_population"]["value"] is None and f["resident_population"]["missing"] is True
     assert f["registration_rate"]["value"] is None and f["registration_rate"]["missing"] is True
 
 
 async def test_children_add_up_and_the_parents_own_row(world: World) -> None:
-    place = await activity("S1", date(2026, 5, 1))
+    place = await held("S1", date(2026, 5, 1))
     for code in ("C11", "C11", "C12", "C21", "S1"):
-        await record(await volunteer(code, date(2025, 1, 1)), place, date(2026, 5, 1), 90)
-    await team("C11", "甲队")
-    await team("C11", "乙队")
-    await team("S2", "街道队")
+        await add_record(await add_volunteer(code, date(2025, 1, 1)), place, date(2026, 5, 1), 90)
+    await add_team("C11", "甲队")
+    await add_team("C11", "乙队")
+    await add_team("S2", "街道队")
     body = await participation(world, breakdown="children")
     assert [c["area"]["code"] for c in body["children"]] == ["S1", "S2"]
     for figure in ("registered", "active", "hours_total", "participants", "teams", "activities"):
@@ -157,11 +158,11 @@ async def test_children_add_up_and_the_parents_own_row(world: World) -> None:
 
 
 async def test_teams_and_coverage(world: World) -> None:
-    await team("C11", "一队")
-    await team("C11", "二队")
-    await team("C12", "三队")
-    await team("C21", "四队", founded_on=AS_OF + timedelta(days=1))  # founded later: not yet
-    await team("C21", "五队", status="dissolved")
+    await add_team("C11", "一队")
+    await add_team("C11", "二队")
+    await add_team("C12", "三队")
+    await add_team("C21", "四队", founded_on=AS_OF + timedelta(days=1))  # founded later: not yet
+    await add_team("C21", "五队", status="dissolved")
     f = (await participation(world))["figures"]
     assert f["teams"]["value"] == 3
     assert f["team_coverage"] == {
@@ -174,19 +175,19 @@ async def test_teams_and_coverage(world: World) -> None:
 
 
 async def test_activities_in_the_window(world: World) -> None:
-    await activity("C11", AS_OF)
-    await activity("C11", WINDOW_START)
-    await activity("C11", WINDOW_START - timedelta(days=1))
-    await activity("C21", date(2026, 1, 1), status="cancelled")
-    await activity("C21", date(2026, 1, 1), status="draft")
-    await activity("C21", date(2026, 1, 2), status="published")
+    await held("C11", AS_OF)
+    await held("C11", WINDOW_START)
+    await held("C11", WINDOW_START - timedelta(days=1))
+    await held("C21", date(2026, 1, 1), status="cancelled")
+    await held("C21", date(2026, 1, 1), status="draft")
+    await held("C21", date(2026, 1, 2), status="published")
     assert value(await participation(world), "activities") == 3
 
 
 async def test_figures_follow_writes_at_once(world: World) -> None:
-    place = await activity("C11", date(2026, 6, 1))
-    someone = await volunteer("C11", date(2025, 1, 1))
-    pending = await record(someone, place, date(2026, 6, 1), 60, status="pending")
+    place = await held("C11", date(2026, 6, 1))
+    someone = await add_volunteer("C11", date(2025, 1, 1))
+    pending = await add_record(someone, place, date(2026, 6, 1), 60, status="pending")
     assert value(await participation(world), "active") == 0
     await ServiceRecord.update({ServiceRecord.status: "approved"}).where(ServiceRecord.id == pending)
     assert value(await participation(world), "active") == 1
@@ -196,7 +197,7 @@ async def test_figures_follow_writes_at_once(world: World) -> None:
 
 
 async def test_scope(world: World) -> None:
-    await volunteer("C21", date(2025, 1, 1))
+    await add_volunteer("C21", date(2025, 1, 1))
     for area in ("D1", "S2", "C21"):
         response = await world.get(
             "official_s1", "/api/v1/stats/participation", params={"area": area, "as_of": "2026-06-30"}

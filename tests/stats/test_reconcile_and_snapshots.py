@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from tests.conftest import World
-from tests.stats.builders import activity, population, record, volunteer
+from tests.factories import add_population, add_record, add_volunteer, held
 from volunteers.checkin.tables import ServiceRecord
 
 AS_OF = "2026-06-30"
@@ -14,13 +14,13 @@ AS_OF = "2026-06-30"
 
 async def small_district(world: World) -> None:
     """1,000 residents, 40 registered (one more withdrawn), 30 of them active."""
-    await population("D1", 2026, 1000)
-    place = await activity("C11", date(2026, 5, 1))
+    await add_population("D1", 2026, 1000)
+    place = await held("C11", date(2026, 5, 1))
     for n in range(40):
-        someone = await volunteer("C11" if n % 2 else "C21", date(2025, 1, 1))
+        someone = await add_volunteer("C11" if n % 2 else "C21", date(2025, 1, 1))
         if n < 30:
-            await record(someone, place, date(2026, 5, 1), 60)
-    await volunteer("C12", date(2025, 1, 1), withdrawn_on=date(2026, 1, 1))
+            await add_record(someone, place, date(2026, 5, 1), 60)
+    await add_volunteer("C12", date(2025, 1, 1), withdrawn_on=date(2026, 1, 1))
 
 
 async def reconcile(world: World, reported: dict[str, Any], user: str = "official_d1") -> dict[str, Any]:

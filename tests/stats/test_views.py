@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.stats.builders import record, team, volunteer
-from tests.stats.view_world import figures, held, member, venue
+from tests.factories import add_member, add_record, add_team, add_venue, add_volunteer, held
+from tests.stats.figures import figures
 
 AS_OF = date(2026, 6, 30)
 
@@ -27,8 +27,8 @@ def rows(body: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 async def activity_world() -> None:
     """Three activities of S1 in March–April 2026 and the records around them (hand counts in the tests)."""
-    t1, t2 = await team("C11", "甲队"), await team("C12", "乙队")
-    v1 = await venue("C11", "书屋")
+    t1, t2 = await add_team("C11", "甲队"), await add_team("C12", "乙队")
+    v1 = await add_venue("C11", "书屋")
     a1 = await held("C11", date(2026, 3, 5), venue_id=v1, teams=(t1,))
     a2 = await held("C11", date(2026, 3, 20), category="party_micro_lecture", venue_id=v1, teams=(t1, t2))
     a2_status = await held("C11", date(2026, 3, 25), status="cancelled", teams=(t1,))
@@ -37,17 +37,17 @@ async def activity_world() -> None:
     a6 = await held("C11", date(2026, 2, 28), venue_id=v1)  # starts before the range
     a7 = await held("C12", date(2026, 4, 30), category="family_education", hour=17)  # 05-01 01:00 Beijing
     await held("C11", date(2026, 4, 3), status="draft")
-    p1, p2, p3, p4 = [await volunteer("C11", date(2025, 1, 1)) for _ in range(4)]
-    await record(p1, a1, date(2026, 3, 5), 60)
-    await record(p2, a1, date(2026, 3, 5), 90, source="manual")
-    await record(p3, a1, date(2026, 3, 5), 30, status="pending")
-    await record(p1, a2, date(2026, 3, 20), 120)
-    await record(p2, a2, date(2026, 3, 20), 45, status="rejected")
-    await record(p4, a3, date(2026, 4, 2), 60)
-    await record(p1, a6, date(2026, 3, 1), 30)  # activity before the range, record inside: counts
-    await record(p2, a6, date(2026, 2, 28), 30)  # record before the range
-    await record(p4, a4, date(2026, 3, 10), 60)
-    await record(p3, a7, date(2026, 5, 1), 60)
+    p1, p2, p3, p4 = [await add_volunteer("C11", date(2025, 1, 1)) for _ in range(4)]
+    await add_record(p1, a1, date(2026, 3, 5), 60)
+    await add_record(p2, a1, date(2026, 3, 5), 90, source="manual")
+    await add_record(p3, a1, date(2026, 3, 5), 30, status="pending")
+    await add_record(p1, a2, date(2026, 3, 20), 120)
+    await add_record(p2, a2, date(2026, 3, 20), 45, status="rejected")
+    await add_record(p4, a3, date(2026, 4, 2), 60)
+    await add_record(p1, a6, date(2026, 3, 1), 30)  # activity before the range, record inside: counts
+    await add_record(p2, a6, date(2026, 2, 28), 30)  # record before the range
+    await add_record(p4, a4, date(2026, 3, 10), 60)
+    await add_record(p3, a7, date(2026, 5, 1), 60)
     assert a2_status
 
 
@@ -110,30 +110,30 @@ async def test_activity_totals_match_participation(world: World) -> None:
 
 
 async def team_world() -> dict[str, int]:
-    t1, t2 = await team("C11", "甲队"), await team("C12", "乙队")
-    await team("C11", "丙队", founded_on=AS_OF + timedelta(days=1))
-    await team("C11", "丁队", status="dissolved")
-    t5 = await team("C21", "戊队")
+    t1, t2 = await add_team("C11", "甲队"), await add_team("C12", "乙队")
+    await add_team("C11", "丙队", founded_on=AS_OF + timedelta(days=1))
+    await add_team("C11", "丁队", status="dissolved")
+    t5 = await add_team("C21", "戊队")
     place = await held("C11", date(2026, 1, 1))
     registered = date(2025, 1, 1)
-    a, b, c, d, e, g = [await volunteer("C11", registered) for _ in range(6)]
-    e_gone = await volunteer("C11", registered, withdrawn_on=AS_OF)
-    late = await volunteer("C11", AS_OF + timedelta(days=1))
-    h = await volunteer("C21", registered)
+    a, b, c, d, e, g = [await add_volunteer("C11", registered) for _ in range(6)]
+    e_gone = await add_volunteer("C11", registered, withdrawn_on=AS_OF)
+    late = await add_volunteer("C11", AS_OF + timedelta(days=1))
+    h = await add_volunteer("C21", registered)
     for who in (a, d, g, h, e_gone, late):
-        await member(t1, who, registered)
-    await member(t1, b, date(2025, 6, 1), left_on=AS_OF)  # left on the day: no longer a member
-    await member(t1, c, AS_OF)  # joined on the day: a member
-    await member(t2, c, registered)
-    await member(t5, h, registered)
-    await record(a, place, AS_OF, 60)
-    await record(b, place, AS_OF, 60)
-    await record(c, place, AS_OF - timedelta(days=364), 30)  # first day of the window
-    await record(d, place, AS_OF - timedelta(days=365), 120)  # the day before
-    await record(e_gone, place, date(2026, 5, 1), 60)
-    await record(g, place, date(2026, 5, 1), 60, status="pending")
-    await record(g, place, date(2026, 5, 2), 60, status="rejected")
-    await record(h, place, date(2026, 1, 1), 90, source="manual")
+        await add_member(t1, who, registered)
+    await add_member(t1, b, date(2025, 6, 1), left_on=AS_OF)  # left on the day: no longer a member
+    await add_member(t1, c, AS_OF)  # joined on the day: a member
+    await add_member(t2, c, registered)
+    await add_member(t5, h, registered)
+    await add_record(a, place, AS_OF, 60)
+    await add_record(b, place, AS_OF, 60)
+    await add_record(c, place, AS_OF - timedelta(days=364), 30)  # first day of the window
+    await add_record(d, place, AS_OF - timedelta(days=365), 120)  # the day before
+    await add_record(e_gone, place, date(2026, 5, 1), 60)
+    await add_record(g, place, date(2026, 5, 1), 60, status="pending")
+    await add_record(g, place, date(2026, 5, 2), 60, status="rejected")
+    await add_record(h, place, date(2026, 1, 1), 90, source="manual")
     assert e
     return {"甲队": t1, "乙队": t2}
 
@@ -195,21 +195,21 @@ async def test_per_team_parameters_and_paging(world: World) -> None:
 async def star_world() -> None:
     place = await held("C11", date(2026, 1, 1))
     registered = date(2024, 1, 1)
-    p0, p1, p2 = [await volunteer("C11", registered) for _ in range(3)]
-    p3, p4, p5 = [await volunteer("C12", registered) for _ in range(3)]
-    p6 = await volunteer("C11", registered, withdrawn_on=date(2026, 6, 1))
-    p7, p8 = await volunteer("C21", registered), await volunteer("S1", registered)
-    await record(p1, place, date(2025, 1, 1), 5999)  # 99.98 h: no star
-    await record(p2, place, date(2025, 1, 1), 6000)  # exactly 100 h: one star
-    await record(p2, place, date(2025, 1, 2), 100000, status="pending")
-    await record(p3, place, date(2026, 1, 1), 17000)
-    await record(p3, place, AS_OF, 1000)  # as_of counts: 300 h, two stars
-    await record(p4, place, date(2026, 1, 1), 17999)
-    await record(p4, place, AS_OF + timedelta(days=1), 1)  # after as_of: still one star
-    await record(p5, place, date(2025, 1, 1), 90000, source="manual")  # 1500 h: five stars
-    await record(p6, place, date(2025, 1, 1), 90000)  # withdrawn
-    await record(p7, place, date(2025, 1, 1), 90000)  # other street
-    await record(p8, place, date(2025, 1, 1), 36000)  # 600 h, the street itself
+    p0, p1, p2 = [await add_volunteer("C11", registered) for _ in range(3)]
+    p3, p4, p5 = [await add_volunteer("C12", registered) for _ in range(3)]
+    p6 = await add_volunteer("C11", registered, withdrawn_on=date(2026, 6, 1))
+    p7, p8 = await add_volunteer("C21", registered), await add_volunteer("S1", registered)
+    await add_record(p1, place, date(2025, 1, 1), 5999)  # 99.98 h: no star
+    await add_record(p2, place, date(2025, 1, 1), 6000)  # exactly 100 h: one star
+    await add_record(p2, place, date(2025, 1, 2), 100000, status="pending")
+    await add_record(p3, place, date(2026, 1, 1), 17000)
+    await add_record(p3, place, AS_OF, 1000)  # as_of counts: 300 h, two stars
+    await add_record(p4, place, date(2026, 1, 1), 17999)
+    await add_record(p4, place, AS_OF + timedelta(days=1), 1)  # after as_of: still one star
+    await add_record(p5, place, date(2025, 1, 1), 90000, source="manual")  # 1500 h: five stars
+    await add_record(p6, place, date(2025, 1, 1), 90000)  # withdrawn
+    await add_record(p7, place, date(2025, 1, 1), 90000)  # other street
+    await add_record(p8, place, date(2025, 1, 1), 36000)  # 600 h, the street itself
     assert p0
 
 
@@ -251,17 +251,17 @@ async def test_star_levels_per_child_thresholds_and_sources(world: World) -> Non
 
 
 async def month_world() -> None:
-    r1 = await volunteer("C11", date(2025, 7, 15))
-    r2 = await volunteer("C11", date(2026, 1, 31), withdrawn_on=date(2026, 3, 1))
-    r3 = await volunteer("C11", date(2024, 1, 1))
-    r4 = await volunteer("C11", date(2026, 6, 1))
+    r1 = await add_volunteer("C11", date(2025, 7, 15))
+    r2 = await add_volunteer("C11", date(2026, 1, 31), withdrawn_on=date(2026, 3, 1))
+    r3 = await add_volunteer("C11", date(2024, 1, 1))
+    r4 = await add_volunteer("C11", date(2026, 6, 1))
     august = await held("C11", date(2025, 8, 10))
     february = await held("C11", date(2026, 2, 1), status="published")
     await held("C11", date(2026, 2, 2), status="cancelled")
-    await record(r3, august, date(2025, 8, 10), 60)
-    await record(r1, february, date(2026, 2, 1), 30)
-    await record(r2, february, date(2026, 2, 15), 120)
-    await record(r4, february, date(2026, 6, 10), 60, status="pending")
+    await add_record(r3, august, date(2025, 8, 10), 60)
+    await add_record(r1, february, date(2026, 2, 1), 30)
+    await add_record(r2, february, date(2026, 2, 15), 120)
+    await add_record(r4, february, date(2026, 6, 10), 60, status="pending")
 
 
 async def test_monthly_series(world: World) -> None:

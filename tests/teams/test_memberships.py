@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tests.conftest import World
-from tests.teams.volunteer_rows import add_volunteer
+from tests.factories import add_volunteer
 from volunteers.fields import today
 from volunteers.teams.tables import Membership
 
@@ -26,8 +26,10 @@ async def join(world: World, user: str, team_id: int, **body: Any) -> Any:
 
 
 async def open_rows(team_id: int, volunteer_id: int) -> int:
-    return await Membership.count().where(
-        (Membership.team == team_id) & (Membership.volunteer == volunteer_id) & Membership.left_on.is_null()
+    return int(
+        await Membership.count().where(
+            (Membership.team == team_id) & (Membership.volunteer == volunteer_id) & Membership.left_on.is_null()
+        )
     )
 
 
@@ -38,7 +40,7 @@ async def audit_actions(world: World, membership_id: int) -> list[str]:
 
 async def test_join_returns_the_membership_and_audits(world: World) -> None:
     team_id = await new_team(world)
-    volunteer_id = await add_volunteer("C11", "李四")
+    volunteer_id = await add_volunteer("C11", name="李四")
     response = await join(world, "staff_c11", team_id, volunteer_id=volunteer_id)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -201,7 +203,7 @@ async def test_role_change_in_a_dissolved_team_is_409(world: World) -> None:
 
 async def test_roster_current_former_all(world: World) -> None:
     team_id = await new_team(world)
-    ids = [await add_volunteer("C11", f"队员{i}") for i in range(3)]
+    ids = [await add_volunteer("C11", name=f"队员{i}") for i in range(3)]
     for volunteer_id in ids:
         await join(world, "staff_c11", team_id, volunteer_id=volunteer_id, joined_on="2024-05-01")
     await world.post("staff_c11", f"{TEAMS}/{team_id}/members/{ids[1]}/leave", {"left_on": "2024-06-01"})
@@ -277,7 +279,7 @@ async def test_admin_of_s1_manages_s1_members_only(world: World) -> None:
 async def test_volunteer_teams_lists_only_teams_the_caller_sees(world: World) -> None:
     c11 = await new_team(world, "C11", name="东一队")
     c12 = await new_team(world, "C12", name="东二队")
-    volunteer_id = await add_volunteer("C11", "王五")
+    volunteer_id = await add_volunteer("C11", name="王五")
     for team_id in (c11, c12):
         assert (await join(world, "staff_s1", team_id, volunteer_id=volunteer_id)).status_code == 201
     await world.post("staff_s1", f"{TEAMS}/{c12}/members/{volunteer_id}/leave", {})

@@ -7,14 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from tests.conftest import World
-from tests.teams.volunteer_rows import add_volunteer
+from tests.factories import add_volunteer
 from volunteers.fields import today
 from volunteers.teams.tables import Team
 
 URL = "/api/v1/teams"
 
 
-def team(name: str = "衡州小学志愿服务队", area_code: str = "C11", **extra: Any) -> dict[str, Any]:
+def team(name: Any = "衡州小学志愿服务队", area_code: str = "C11", **extra: Any) -> dict[str, Any]:
     return {"name": name, "area_code": area_code, "sponsor": "衡州小学", **extra}
 
 
@@ -250,7 +250,7 @@ async def test_list_is_scoped_and_filtered(world: World) -> None:
 
 async def test_members_counts_open_memberships(world: World) -> None:
     created = await create(world)
-    volunteers = [await add_volunteer("C11", f"志愿者{i}") for i in range(3)]
+    volunteers = [await add_volunteer("C11", name=f"志愿者{i}") for i in range(3)]
     for volunteer_id in volunteers:
         joined = await world.post("staff_c11", f"{URL}/{created['id']}/members", {"volunteer_id": volunteer_id})
         assert joined.status_code == 201, joined.text

@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 from tests.conftest import World
-from tests.people.factory import register, volunteer_count
+from tests.factories import register, volunteer_count
 from tests.transfer.files import csv, errors_by_row, upload
 from volunteers import db
 from volunteers.transfer import imports

@@ -10,7 +10,7 @@ from pathlib import Path
 import anyio
 
 from tests.conftest import World
-from tests.people.factory import volunteer_count
+from tests.factories import volunteer_count
 from tests.transfer.files import csv, xlsx
 
 COMMAND = "import sys; from volunteers.cli import main; sys.exit(main(sys.argv[1:]))"

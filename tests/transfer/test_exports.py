@@ -10,8 +10,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import World
-from tests.people.factory import register
-from tests.people.idcards import make_id_number
+from tests.factories import make_id_number, register
 from tests.transfer.files import read_xlsx, upload
 from volunteers.fields import today
 from volunteers.transfer.columns import KINDS

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import World
-from tests.people.factory import register
+from tests.factories import register
 from tests.transfer.files import save, upload, xlsx
 from volunteers.spreadsheet_cells import csv_field, csv_value, sheet_text, write_csv
 from volunteers.transfer.plain_xlsx import write_xlsx

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.people.factory import volunteer_count
+from tests.factories import volunteer_count
 from tests.transfer.files import csv, upload, xlsx
 
 MB = 1024 * 1024

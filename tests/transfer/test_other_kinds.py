@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from tests.conftest import World
-from tests.people.factory import register
+from tests.factories import register
 from tests.transfer.files import csv, errors_by_row, upload, xlsx
 from volunteers import db
 from volunteers.fields import LOCAL_TZ, today
 
-TEAM_ROWS = [
+TEAM_ROWS: list[list[Any]] = [
     ["服务队名称", "所属社区", "发起单位", "成立日期", "服务类别"],
     ["东一读书队", "东一社区", "衡州小学", "2023-06-01", "读书分享会、亲子阅读会"],
     ["东二红色队", "C12", "金化科技", date(2022, 1, 1), None],
@@ -42,7 +42,7 @@ async def test_teams_import_and_reimport(world: World) -> None:
 
 
 async def test_team_rows_with_errors(world: World) -> None:
-    rows = [
+    rows: list[list[Any]] = [
         ["服务队名称", "发起单位", "成立日期"],
         ["东一队", "衡州小学", (today() + timedelta(days=1)).isoformat()],
         ["东一队", "金化科技", None],
@@ -71,7 +71,7 @@ async def test_memberships_import(world: World) -> None:
     team = await make_team(world)
     await make_team(world, "同名队", "C11")
     await make_team(world, "同名队", "C12")
-    rows = [
+    rows: list[list[Any]] = [
         ["服务队", "服务队所属社区", "志愿者编号", "手机号", "姓名", "角色", "加入日期", "退出日期"],
         ["东一队", None, zhang["volunteer_no"], None, "张三", "队长", "2024-02-01", None],
         ["东一队", None, None, "13800138001", "李四", "队员", "2024-02-01", "2024-05-01"],
@@ -108,7 +108,7 @@ async def test_activities_import(world: World) -> None:
     )
     assert venue.status_code == 201, venue.text
     next_year = today().year + 1
-    rows = [
+    rows: list[list[Any]] = [
         ["活动名称", "活动类别", "活动日期", "开始时间", "结束时间", "阵地", "组织服务队", "人数上限"],
         ["亲子阅读会", "亲子阅读会", "2024-03-05", "9:00", "11:00", "陆家书屋", "东一读书队", 30],
         ["读书分享会", "reading_salon", None, datetime(2024, 3, 6, 14), "2024-03-06 16:30", None, None, None],
@@ -164,7 +164,7 @@ async def test_service_records_import(world: World) -> None:
     await register(world, phone="13800138001", name="李四", registered_on="2024-01-01")
     activity = await _past_activity(world)
     await _past_activity(world, "读书分享会", date(2024, 3, 6))
-    rows = [
+    rows: list[list[Any]] = [
         ["志愿者编号", "手机号", "姓名", "活动名称", "服务日期", "开始时间", "结束时间", "服务时长"],
         [zhang["volunteer_no"], None, "张三", "亲子阅读会", "2024-03-05", None, None, 2],
         [None, "13800138001", None, "亲子阅读会", None, "2024-03-05 09:30", "2024-03-05 11:00", "1.5"],
@@ -209,7 +209,7 @@ async def test_service_records_of_a_cancelled_or_future_activity(world: World) -
     assert (await world.post("staff_c11", f"/api/v1/activities/{activity}/cancel", {})).status_code == 200
     tomorrow = today() + timedelta(days=1)
     await _past_activity(world, "明日活动", tomorrow)
-    rows = [
+    rows: list[list[Any]] = [
         ["手机号", "活动名称", "服务日期", "服务时长"],
         ["13800138000", "亲子阅读会", "2024-03-05", 1],
         ["13800138000", "明日活动", tomorrow.isoformat(), 1],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import World
-from tests.people.factory import register, volunteer_count
+from tests.factories import register, volunteer_count
 from tests.transfer.files import csv, errors_by_row, read_xlsx, upload, xlsx
 
 ROWS = [["姓名", "手机号", "所属社区"], ["张三", "13800138000", "C11"], ["李四", "13800138001", "东二社区"]]

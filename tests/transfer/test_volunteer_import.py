@@ -12,8 +12,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.conftest import World
-from tests.people.factory import register, volunteer_count
-from tests.people.idcards import id_number_ending_in_x, make_id_number, with_wrong_check_digit
+from tests.factories import id_number_ending_in_x, make_id_number, register, volunteer_count, with_wrong_check_digit
 from tests.transfer.files import csv, errors_by_row, save, upload, xlsx
 from volunteers import db
 from volunteers.fields import today
@@ -131,7 +130,7 @@ def bad_rows() -> list[list[Any]]:
     ]
 
 
-EXPECTED = {
+EXPECTED: dict[int, list[tuple[str, str | None, str]]] = {
     3: [("手机号", "1380013800", "invalid_phone")],
     4: [("身份证号", None, "invalid_id_number")],
     5: [("性别", "女", "gender_mismatch")],
@@ -189,7 +188,11 @@ async def test_dry_run_reports_what_would_happen_and_writes_nothing(world: World
 
 
 async def test_reimporting_changes_nothing_then_updates_by_phone(world: World) -> None:
-    rows = [["姓名", "手机号", "身份证号"], ["张三", "13800138000", make_id_number()], ["李四", "13800138001", None]]
+    rows: list[list[Any]] = [
+        ["姓名", "手机号", "身份证号"],
+        ["张三", "13800138000", make_id_number()],
+        ["李四", "13800138001", None],
+    ]
     first = await upload(world, "staff_c11", "volunteers", xlsx(rows))
     assert first.json()["created"] == 2
     before = await volunteers(world)
@@ -220,7 +223,7 @@ async def test_a_dry_run_does_not_tell_whether_a_guessed_id_number_is_on_file(wo
     assert guess != number
     reports = []
     for candidate in (number, guess):
-        rows = [["姓名", "手机号", "身份证号"], ["张三", "13800138000", candidate]]
+        rows: list[list[Any]] = [["姓名", "手机号", "身份证号"], ["张三", "13800138000", candidate]]
         report = (await upload(world, "staff_c11", "volunteers", xlsx(rows), dry_run=True)).json()
         reports.append({k: report[k] for k in ("created", "updated", "unchanged", "errors")})
     assert reports[0] == reports[1] == {"created": 0, "updated": 1, "unchanged": 0, "errors": []}
@@ -231,7 +234,7 @@ async def test_rows_that_clash_with_stored_volunteers(world: World) -> None:
     stored = await register(world, phone="13800138000", id_number=number)
     await register(world, "staff_c21", phone="13900139000", area_code="C21")
     await register(world, "staff_c21", phone="13900139001", area_code="C21")
-    rows = [
+    rows: list[list[Any]] = [
         ["志愿者编号", "姓名", "手机号", "身份证号"],
         [None, "冒名", "13800138001", number],  # 2: someone else's ID number
         ["ZY9999999999", "无此人", "13800138002", None],  # 3: unknown number
@@ -257,7 +260,7 @@ async def test_an_id_number_on_file_is_kept_without_comparing_digits(world: Worl
     first = await register(world, phone="13800138000", id_number=number)
     second = await register(world, phone="13800138001", id_number=make_id_number(n=2))
     without = await register(world, phone="13800138002")
-    rows = [
+    rows: list[list[Any]] = [
         ["志愿者编号", "姓名", "手机号", "身份证号"],
         [first["volunteer_no"], "张三", "13800138000", "已登记"],  # 2: as the export writes it
         # 3: an old export's mask with other digits: kept, not compared (a comparison would confirm guesses)
@@ -278,7 +281,7 @@ async def test_an_id_number_on_file_is_kept_without_comparing_digits(world: Worl
 async def test_names_and_dates_follow_the_api_rules(world: World) -> None:
     future = (today() + timedelta(days=1)).isoformat()
     child = (today() - timedelta(days=365 * 10)).isoformat()
-    rows = [
+    rows: list[list[Any]] = [
         ["姓名", "手机号", "出生日期", "注册日期", "同意日期", "监护人姓名", "监护人手机号", "监护人同意日期"],
         ["张\u200b三", "13800138000", None, None, None, None, None, None],  # 2: zero-width space
         ["李四\ufeff", "13800138001", None, None, None, None, None, None],  # 3: byte-order mark
@@ -309,7 +312,7 @@ async def test_names_and_dates_follow_the_api_rules(world: World) -> None:
 
 async def test_minors_need_a_guardian_as_in_the_api(world: World) -> None:
     child = make_id_number(date(today().year - 10, 1, 1))
-    rows = [
+    rows: list[list[Any]] = [
         ["姓名", "手机号", "身份证号", "监护人姓名", "监护人手机号", "监护人同意日期"],
         ["小明", "13800138000", child, None, None, None],
         [
@@ -430,7 +433,7 @@ async def test_id_numbers_a_report_finds_on_file_are_lookups_but_a_volunteers_ow
     first, second = await others_on_file(world, 2)
     own = make_id_number(n=300)
     mine = await register(world, phone="13800138000", id_number=own)
-    rows = [
+    rows: list[list[Any]] = [
         ["志愿者编号", "姓名", "手机号", "身份证号"],
         [mine["volunteer_no"], "张三", "13800138000", own],  # 2: the volunteer's own number: no lookup
         [None, "冒名一", "13800138001", first],  # 3: another volunteer's
