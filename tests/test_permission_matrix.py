@@ -117,7 +117,58 @@ def workbench(path: str) -> Entry:
     async def build(s: Scene, a: Ask) -> Call:
         return Call(path, session=True)
 
-    return Entry(WORKBENCH, build, reason="workbench page: the /login session, staff and admins, scoped like the API")
+    return Entry(
+        WORKBENCH,
+        build,
+        reason="workbench page: the /login session, staff and admins, scoped like the API",
+        inside=frozenset({200}),
+    )
+
+
+# ---- workbench: volunteers, teams, venues (issue 12, w-people) ----------------------------------------------
+# A workbench form carries the CSRF token `send` puts in every session call's vol_csrf cookie; an allowed one
+# answers 303 (to the page that shows the result); outside the caller's subtree 403 or 404, changing nothing.
+
+MATRIX_CSRF = "matrix-csrf-token-of-the-workbench-forms"
+FormBuilder = Callable[[Scene, Ask], Awaitable[tuple[str, dict[str, Any]]]]
+
+
+def workbench_at(template: str) -> Entry:
+    """A workbench page of one standing object of the area (`{p.volunteer}`…): outside the subtree, 404."""
+
+    async def build(s: Scene, a: Ask) -> Call:
+        return Call(template.format(p=s.places[a.area]), session=True)
+
+    reason = "workbench page of an object: the /login session, staff and admins; outside the subtree 404 as the API"
+    return Entry(WORKBENCH, build, reason=reason, inside=frozenset({200}), outside=frozenset({404}))
+
+
+def workbench_form(build_form: FormBuilder) -> Entry:
+    """A workbench form posting the API's fields for an object of the area, with the CSRF token."""
+
+    async def build(s: Scene, a: Ask) -> Call:
+        path, data = await build_form(s, a)
+        return Call(path, data={**data, "csrf": MATRIX_CSRF}, session=True)
+
+    reason = "workbench form: the /login session and CSRF, staff and admins, scoped like the API"
+    return Entry(WORKBENCH, build, reason=reason, inside=frozenset({303}), outside=HIDDEN)
+
+
+async def register_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return "/staff/volunteers", {"name": s.name(a.area, "志愿者"), "phone": s.phone(), "area_code": a.area}
+
+
+async def volunteer_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    volunteer_id = await s.volunteer(a.area)
+    body = {"name": s.name(a.area, "改名"), "phone": s.phones[a.area][-1], "area_code": a.area}
+    return f"/staff/volunteers/{volunteer_id}", body
+
+
+def volunteer_status_form(action: str, start: str = "active") -> FormBuilder:
+    async def build(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+        return f"/staff/volunteers/{await s.volunteer(a.area, start)}/{action}", {"on": str(today())}
+
+    return build
 
 
 def read(build: Builder, *, above: bool = False) -> Entry:
@@ -425,6 +476,17 @@ MATRIX: dict[str, Entry] = {
     "GET /dashboard": page(pages("/dashboard")),
     "GET /dashboard/export": page(pages("/dashboard/export", what="participation", format="csv")),
     "GET /staff": workbench("/staff"),
+    # workbench: volunteers, teams, venues (issue 12, w-people)
+    "GET /staff/volunteers": workbench("/staff/volunteers"),
+    "GET /staff/volunteers/new": workbench("/staff/volunteers/new"),
+    "POST /staff/volunteers": workbench_form(register_form),
+    "GET /staff/volunteers/{volunteer_id:int}": workbench_at("/staff/volunteers/{p.volunteer}"),
+    "POST /staff/volunteers/{volunteer_id:int}": workbench_form(volunteer_form),
+    "POST /staff/volunteers/{volunteer_id:int}/suspend": workbench_form(volunteer_status_form("suspend")),
+    "POST /staff/volunteers/{volunteer_id:int}/withdraw": workbench_form(volunteer_status_form("withdraw")),
+    "POST /staff/volunteers/{volunteer_id:int}/reinstate": workbench_form(
+        volunteer_status_form("reinstate", "suspended")
+    ),
     # auth and users
     "POST /api/v1/auth/logout": Entry(GLOBAL_ANY_WRITE, logout),
     "GET /api/v1/auth/me": Entry(GLOBAL_READ, url(f"{API}/auth/me")),
@@ -607,7 +669,7 @@ async def send(scene: Scene, method: str, call: Call, token: str | None) -> http
     headers = {}
     if token is not None:
         if call.session:
-            headers["Cookie"] = f"vol_session={token}"
+            headers["Cookie"] = f"vol_session={token}; vol_csrf={MATRIX_CSRF}"
         else:
             headers["Authorization"] = f"Bearer {token}"
     return await scene.http.request(
@@ -783,8 +845,35 @@ async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
         for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", 200), ("admin_s1", 200)):
             call = await entry.build(scene, Ask(who, ROLES[who][0]))
             response = await send(scene, method, call, await scene.token(who))
-            if response.status_code != status:
-                failures.append(f"{key} as {who}: {response.status_code}, expected {status}")
+            wanted = entry.inside if status == 200 else {status}  # a form that did its work: 303 to its result
+            if response.status_code not in wanted:
+                failures.append(f"{key} as {who}: {response.status_code}, expected {sorted(wanted)}")
+    assert not failures, "\n".join(failures)
+
+
+async def test_workbench_pages_of_another_area_answer_404_or_403_and_change_nothing(scene: Scene) -> None:
+    """staff_c21 asking for C11's objects, by id in the path or in the form; pages the same for every area aside."""
+    failures = []
+    token = await scene.token("staff_c21")
+    for key, entry in sorted(MATRIX.items()):
+        if entry.access != WORKBENCH:
+            continue
+        method, _ = method_and_path(key)
+        own, other = (
+            await entry.build(scene, Ask("staff_c21", "C21")),
+            await entry.build(scene, Ask("staff_c21", "C11")),
+        )
+        if (own.url, own.params, own.data) == (other.url, other.params, other.data):
+            continue  # nothing in the call names an area or an object
+        before = await fingerprint()
+        response = await send(scene, method, other, token)
+        if response.status_code not in entry.outside:
+            failures.append(f"{key} outside: {response.status_code}, expected {sorted(entry.outside)}")
+        if await fingerprint() != before:
+            failures.append(f"{key} outside: refused, yet changed a table")
+        leaks = [mark for mark in LEAK_MARKS["C11"] if mark in response.text]
+        if leaks:
+            failures.append(f"{key} outside: mentions {leaks}")
     assert not failures, "\n".join(failures)
 
 

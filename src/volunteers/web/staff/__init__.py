@@ -3,7 +3,8 @@ as the JSON API (one rule, two doors). `frame.py` is what every page shares: the
 forms and refusals; each other module is one part of the work."""
 
 from volunteers.web.staff.home import HomePages
+from volunteers.web.staff.volunteers import VolunteerPages
 
-PAGES = [HomePages]
+PAGES = [HomePages, VolunteerPages]
 
 __all__ = ["PAGES"]
