@@ -171,6 +171,31 @@ def volunteer_status_form(action: str, start: str = "active") -> FormBuilder:
     return build
 
 
+def team_form_body(s: Scene, area: str) -> dict[str, Any]:
+    return {"name": s.name(area, "服务队"), "area_code": area, "sponsor": f"{NAME_MARK[area]}小学", "status": "active"}
+
+
+async def new_team_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return "/staff/teams", team_form_body(s, a.area)
+
+
+async def team_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return f"/staff/teams/{await s.team(a.area)}", team_form_body(s, a.area)
+
+
+async def add_member_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return f"/staff/teams/{await s.team(a.area)}/members/add", {"volunteer_id": await s.volunteer(a.area)}
+
+
+def member_form(action: str, body: dict[str, Any]) -> FormBuilder:
+    async def build(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+        team_id, _ = await s.membership(a.area)
+        [member] = (await s.root("GET", f"{API}/teams/{team_id}/members"))["items"]
+        return f"/staff/teams/{team_id}/members/{member['id']}/{action}", body
+
+    return build
+
+
 def read(build: Builder, *, above: bool = False) -> Entry:
     return Entry(READ, build, above=above)
 
@@ -486,6 +511,18 @@ MATRIX: dict[str, Entry] = {
     "POST /staff/volunteers/{volunteer_id:int}/withdraw": workbench_form(volunteer_status_form("withdraw")),
     "POST /staff/volunteers/{volunteer_id:int}/reinstate": workbench_form(
         volunteer_status_form("reinstate", "suspended")
+    ),
+    "GET /staff/teams": workbench("/staff/teams"),
+    "GET /staff/teams/new": workbench("/staff/teams/new"),
+    "POST /staff/teams": workbench_form(new_team_form),
+    "GET /staff/teams/{team_id:int}": workbench_at("/staff/teams/{p.team}"),
+    "POST /staff/teams/{team_id:int}": workbench_form(team_form),
+    "POST /staff/teams/{team_id:int}/members/add": workbench_form(add_member_form),
+    "POST /staff/teams/{team_id:int}/members/{membership_id:int}/role": workbench_form(
+        member_form("role", {"role": "leader"})
+    ),
+    "POST /staff/teams/{team_id:int}/members/{membership_id:int}/leave": workbench_form(
+        member_form("leave", {"left_on": str(today())})
     ),
     # auth and users
     "POST /api/v1/auth/logout": Entry(GLOBAL_ANY_WRITE, logout),

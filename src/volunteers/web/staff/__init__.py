@@ -3,8 +3,13 @@ as the JSON API (one rule, two doors). `frame.py` is what every page shares: the
 forms and refusals; each other module is one part of the work."""
 
 from volunteers.web.staff.home import HomePages
+from volunteers.web.staff.teams import TeamPages
 from volunteers.web.staff.volunteers import VolunteerPages
 
-PAGES = [HomePages, VolunteerPages]
+PAGES = [
+    HomePages,
+    VolunteerPages,
+    TeamPages,
+]
 
 __all__ = ["PAGES"]
