@@ -187,6 +187,15 @@ async def add_member_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
     return f"/staff/teams/{await s.team(a.area)}/members/add", {"volunteer_id": await s.volunteer(a.area)}
 
 
+async def new_venue_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return "/staff/venues", {"name": s.name(a.area, "书屋"), "kind": "book_house", "area_code": a.area}
+
+
+async def venue_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    body = {"name": s.name(a.area, "实践站"), "kind": "station", "area_code": a.area}
+    return f"/staff/venues/{await s.venue(a.area)}", body
+
+
 def member_form(action: str, body: dict[str, Any]) -> FormBuilder:
     async def build(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
         team_id, _ = await s.membership(a.area)
@@ -524,6 +533,11 @@ MATRIX: dict[str, Entry] = {
     "POST /staff/teams/{team_id:int}/members/{membership_id:int}/leave": workbench_form(
         member_form("leave", {"left_on": str(today())})
     ),
+    "GET /staff/venues": workbench("/staff/venues"),
+    "GET /staff/venues/new": workbench("/staff/venues/new"),
+    "POST /staff/venues": workbench_form(new_venue_form),
+    "GET /staff/venues/{venue_id:int}": workbench_at("/staff/venues/{p.venue}"),
+    "POST /staff/venues/{venue_id:int}": workbench_form(venue_form),
     # auth and users
     "POST /api/v1/auth/logout": Entry(GLOBAL_ANY_WRITE, logout),
     "GET /api/v1/auth/me": Entry(GLOBAL_READ, url(f"{API}/auth/me")),

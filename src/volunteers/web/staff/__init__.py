@@ -4,12 +4,14 @@ forms and refusals; each other module is one part of the work."""
 
 from volunteers.web.staff.home import HomePages
 from volunteers.web.staff.teams import TeamPages
+from volunteers.web.staff.venues import VenuePages
 from volunteers.web.staff.volunteers import VolunteerPages
 
 PAGES = [
     HomePages,
     VolunteerPages,
     TeamPages,
+    VenuePages,
 ]
 
 __all__ = ["PAGES"]
