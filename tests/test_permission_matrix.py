@@ -895,6 +895,7 @@ async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
         method, _ = method_and_path(key)
         for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", 200), ("admin_s1", 200)):
             call = await entry.build(scene, Ask(who, ROLES[who][0]))
+            assert call is not None
             response = await send(scene, method, call, await scene.token(who))
             wanted = entry.inside if status == 200 else {status}  # a form that did its work: 303 to its result
             if response.status_code not in wanted:
@@ -914,6 +915,7 @@ async def test_workbench_pages_of_another_area_answer_404_or_403_and_change_noth
             await entry.build(scene, Ask("staff_c21", "C21")),
             await entry.build(scene, Ask("staff_c21", "C11")),
         )
+        assert own is not None and other is not None
         if (own.url, own.params, own.data) == (other.url, other.params, other.data):
             continue  # nothing in the call names an area or an object
         before = await fingerprint()

@@ -237,7 +237,7 @@ async def test_team_page_in_chromium(app: Any, world: World, shots: Path, screen
         await page.click("form[role=search] button")
         await page.wait_for_selector("text=欧阳红")
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        await page.screenshot(path=str(shots / f"{screen}-team.png"), full_page=True)
+        await page.screenshot(path=str(shots / f"{screen}-staff-team.png"), full_page=True)
         await browser.close()
-    assert (shots / f"{screen}-team.png").stat().st_size > 5000
+    assert (shots / f"{screen}-staff-team.png").stat().st_size > 5000
     assert await Membership.count().where(Membership.role == "leader") == 1

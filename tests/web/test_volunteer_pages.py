@@ -336,7 +336,7 @@ async def test_volunteer_pages_in_chromium(app: Any, world: World, shots: Path, 
         await page.click("text=查找")
         await page.wait_for_selector("text=志愿者11")
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        await page.screenshot(path=str(shots / f"{screen}-volunteers.png"), full_page=True)
+        await page.screenshot(path=str(shots / f"{screen}-staff-volunteers.png"), full_page=True)
 
         await page.click("text=登记志愿者")
         await page.fill("#name", "林少年")
@@ -355,7 +355,20 @@ async def test_volunteer_pages_in_chromium(app: Any, world: World, shots: Path, 
         await page.click("form[action$='/suspend'] button")
         await page.wait_for_selector("text=已暂停该志愿者")
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        await page.screenshot(path=str(shots / f"{screen}-volunteer.png"), full_page=True)
+        await page.screenshot(path=str(shots / f"{screen}-staff-volunteer.png"), full_page=True)
         await browser.close()
-    assert (shots / f"{screen}-volunteer.png").stat().st_size > 5000
+    assert (shots / f"{screen}-staff-volunteer.png").stat().st_size > 5000
     assert await Volunteer.count().where(Volunteer.status == "suspended") == 1
+
+
+def test_paging_links_keep_the_filters() -> None:
+    from volunteers.web.staff.lists import paging
+
+    first = paging("/staff/volunteers", {"q": "张", "status": "active"}, 0, 50, 120)
+    assert first.previous is None and (first.first, first.last) == (1, 50)
+    assert first.following == "/staff/volunteers?q=%E5%BC%A0&status=active&offset=50"
+    last = paging("/staff/volunteers", {"q": "张", "offset": "100"}, 100, 20, 120)
+    assert last.following is None and last.previous == "/staff/volunteers?q=%E5%BC%A0&offset=50"
+    second = paging("/staff/volunteers", {"offset": "50"}, 50, 50, 120)
+    assert second.previous == "/staff/volunteers"
+    assert paging("/staff/teams", {}, 0, 0, 0).first == 0
