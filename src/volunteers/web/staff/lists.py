@@ -16,11 +16,15 @@ from msgspec import Meta, Struct
 
 from volunteers.access import Caller
 from volunteers.areas.service import list_areas
-from volunteers.errors import DomainError, Invalid
+from volunteers.errors import Conflict, DomainError, Invalid, TooManyAttempts
 from volunteers.fields import AreaCode
-from volunteers.web.staff.frame import struct_from
+from volunteers.web.staff.frame import Form, struct_from
 
 PAGE_SIZE = 50
+# What a form can be refused with and still be shown again with what was typed: bad input, a state that does
+# not allow the change (a duplicate phone, already suspended), a spent lookup budget. 403 and 404 are not:
+# they become the message page, saying no more than the API would.
+FORM_REFUSALS = (Invalid, Conflict, TooManyAttempts)
 MAX_AREAS = 500  # a district has a few dozen; the picker lists the caller's whole subtree
 LEVEL_DEPTH = {"district": 0, "street": 1, "community": 2}
 
@@ -119,6 +123,11 @@ class Refusal:
         if self.form != form or self.field is None:
             return False
         return self.field == name or self.field.startswith(f"{name}.") or name.startswith(f"{self.field}.")
+
+
+def typed_values(form: Form, names: tuple[str, ...]) -> dict[str, str]:
+    """What the form carried for `names`, trimmed ("" for a field left empty), to show it again."""
+    return {name: value.strip() if isinstance(value := form.get(name), str) else "" for name in names}
 
 
 def nested(data: dict[str, Any], group: str) -> dict[str, Any]:

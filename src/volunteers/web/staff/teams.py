@@ -26,6 +26,7 @@ from volunteers.teams.schemas import LeaveIn, MembershipIn, RolePatch, TeamIn, T
 from volunteers.teams.tables import Membership
 from volunteers.web.staff.frame import Form, StaffPages, fields_of, render, struct_from
 from volunteers.web.staff.lists import (
+    FORM_REFUSALS,
     PAGE_SIZE,
     AreaFilter,
     Offset,
@@ -35,8 +36,9 @@ from volunteers.web.staff.lists import (
     area_names,
     paging,
     parse_filters,
+    typed_values,
 )
-from volunteers.web.staff.volunteers import FORM_REFUSALS, STATUS_LABELS, typed_values
+from volunteers.web.staff.volunteers import STATUS_LABELS
 
 TEAM_STATUS_LABELS = {"active": "活动中", "dissolved": "已解散"}
 ROLE_LABELS = {"member": "队员", "leader": "队长"}

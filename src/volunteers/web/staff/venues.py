@@ -18,6 +18,7 @@ from volunteers.venues import service as venues
 from volunteers.venues.schemas import KIND_LABELS, Kind, VenueIn, VenueOut, VenuePatch
 from volunteers.web.staff.frame import Form, StaffPages, fields_of, render, struct_from
 from volunteers.web.staff.lists import (
+    FORM_REFUSALS,
     PAGE_SIZE,
     AreaFilter,
     Offset,
@@ -27,8 +28,8 @@ from volunteers.web.staff.lists import (
     area_names,
     paging,
     parse_filters,
+    typed_values,
 )
-from volunteers.web.staff.volunteers import FORM_REFUSALS, typed_values
 
 VENUE_FIELDS = ("name", "kind", "area_code", "address")
 DONE = {"created": "阵地已登记。", "saved": "修改已保存。", "unchanged": "没有修改任何内容。"}

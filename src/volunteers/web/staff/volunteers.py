@@ -18,13 +18,14 @@ from msgspec import Struct
 
 from volunteers import db
 from volunteers.access import Caller
-from volunteers.errors import Conflict, Invalid, TooManyAttempts
+from volunteers.errors import TooManyAttempts
 from volunteers.fields import PathId, today
 from volunteers.people import service as people
 from volunteers.people.schemas import ReinstateIn, StatusChangeIn, VolunteerIn, VolunteerOut, VolunteerPatch
 from volunteers.teams import teams_of_volunteer
 from volunteers.web.staff.frame import Form, StaffPages, fields_of, local, render, struct_from
 from volunteers.web.staff.lists import (
+    FORM_REFUSALS,
     PAGE_SIZE,
     AreaFilter,
     Offset,
@@ -35,12 +36,8 @@ from volunteers.web.staff.lists import (
     nested,
     paging,
     parse_filters,
+    typed_values,
 )
-
-# What a form can be refused with and still be shown again with what was typed: bad input, a state that does
-# not allow the change (a duplicate phone, already suspended), a spent lookup budget. 403 and 404 are not:
-# they become the message page, saying no more than the API would.
-FORM_REFUSALS = (Invalid, Conflict, TooManyAttempts)
 
 STATUS_LABELS = {"active": "在册", "suspended": "暂停", "withdrawn": "已退出"}
 GENDER_LABELS = {"male": "男", "female": "女"}
@@ -151,11 +148,6 @@ def form_values(volunteer: VolunteerOut) -> dict[str, str]:
         "guardian.phone": guardian.phone if guardian else "",
         "guardian.consent_on": guardian.consent_on.isoformat() if guardian and guardian.consent_on else "",
     }
-
-
-def typed_values(form: Form, names: tuple[str, ...]) -> dict[str, str]:
-    """What the form carried for `names`, trimmed ("" for a field left empty)."""
-    return {name: value.strip() if isinstance(value := form.get(name), str) else "" for name in names}
 
 
 async def volunteer_context(caller: Caller, volunteer_id: int) -> dict[str, Any]:
