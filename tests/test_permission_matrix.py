@@ -87,7 +87,6 @@ class Call:
     data: dict[str, Any] | None = None
     token: str | None = None  # a bearer token other than the caller's usual one
     session: bool = False  # a page: the token travels in the session cookie
-    csrf: bool = False  # a workbench form: it carries the CSRF token, in the form and in its cookie
     verify: Callable[[httpx.Response], Awaitable[list[str]]] | None = None  # after an allowed call
 
 
@@ -118,11 +117,95 @@ def workbench(path: str) -> Entry:
     async def build(s: Scene, a: Ask) -> Call:
         return Call(path, session=True)
 
-    return Entry(WORKBENCH, build, reason="workbench page: the /login session, staff and admins, scoped like the API")
+    return Entry(
+        WORKBENCH,
+        build,
+        reason="workbench page: the /login session, staff and admins, scoped like the API",
+        inside=frozenset({200}),
+    )
 
 
-# workbench: activities (w-activities) — a page or form about a fresh activity of the caller's own area
-WORKBENCH_CSRF = "matrix-workbench-csrf-token"
+# ---- workbench: volunteers, teams, venues (issue 12, w-people) ----------------------------------------------
+# A workbench form carries the CSRF token `send` puts in every session call's vol_csrf cookie; an allowed one
+# answers 303 (to the page that shows the result); outside the caller's subtree 403 or 404, changing nothing.
+
+MATRIX_CSRF = "matrix-csrf-token-of-the-workbench-forms"
+FormBuilder = Callable[[Scene, Ask], Awaitable[tuple[str, dict[str, Any]]]]
+
+
+def workbench_at(template: str) -> Entry:
+    """A workbench page of one standing object of the area (`{p.volunteer}`…): outside the subtree, 404."""
+
+    async def build(s: Scene, a: Ask) -> Call:
+        return Call(template.format(p=s.places[a.area]), session=True)
+
+    reason = "workbench page of an object: the /login session, staff and admins; outside the subtree 404 as the API"
+    return Entry(WORKBENCH, build, reason=reason, inside=frozenset({200}), outside=frozenset({404}))
+
+
+def workbench_form(build_form: FormBuilder) -> Entry:
+    """A workbench form posting the API's fields for an object of the area, with the CSRF token."""
+
+    async def build(s: Scene, a: Ask) -> Call:
+        path, data = await build_form(s, a)
+        return Call(path, data={**data, "csrf": MATRIX_CSRF}, session=True)
+
+    reason = "workbench form: the /login session and CSRF, staff and admins, scoped like the API"
+    return Entry(WORKBENCH, build, reason=reason, inside=frozenset({303}), outside=HIDDEN)
+
+
+async def register_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return "/staff/volunteers", {"name": s.name(a.area, "志愿者"), "phone": s.phone(), "area_code": a.area}
+
+
+async def volunteer_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    volunteer_id = await s.volunteer(a.area)
+    body = {"name": s.name(a.area, "改名"), "phone": s.phones[a.area][-1], "area_code": a.area}
+    return f"/staff/volunteers/{volunteer_id}", body
+
+
+def volunteer_status_form(action: str, start: str = "active") -> FormBuilder:
+    async def build(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+        return f"/staff/volunteers/{await s.volunteer(a.area, start)}/{action}", {"on": str(today())}
+
+    return build
+
+
+def team_form_body(s: Scene, area: str) -> dict[str, Any]:
+    return {"name": s.name(area, "服务队"), "area_code": area, "sponsor": f"{NAME_MARK[area]}小学", "status": "active"}
+
+
+async def new_team_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return "/staff/teams", team_form_body(s, a.area)
+
+
+async def team_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return f"/staff/teams/{await s.team(a.area)}", team_form_body(s, a.area)
+
+
+async def add_member_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return f"/staff/teams/{await s.team(a.area)}/members/add", {"volunteer_id": await s.volunteer(a.area)}
+
+
+async def new_venue_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return "/staff/venues", {"name": s.name(a.area, "书屋"), "kind": "book_house", "area_code": a.area}
+
+
+async def venue_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    body = {"name": s.name(a.area, "实践站"), "kind": "station", "area_code": a.area}
+    return f"/staff/venues/{await s.venue(a.area)}", body
+
+
+def member_form(action: str, body: dict[str, Any]) -> FormBuilder:
+    async def build(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+        team_id, _ = await s.membership(a.area)
+        [member] = (await s.root("GET", f"{API}/teams/{team_id}/members"))["items"]
+        return f"/staff/teams/{team_id}/members/{member['id']}/{action}", body
+
+    return build
+
+
+# ---- workbench: activities (issue 12, w-activities) ----------------------------------------------------------
 
 
 def activity_form(s: Scene, a: Ask) -> dict[str, Any]:
@@ -131,24 +214,27 @@ def activity_form(s: Scene, a: Ask) -> dict[str, Any]:
     return {**s.activity_body(a.area), **rules, "approval": "auto"}
 
 
-def workbench_form(build: Builder) -> Entry:
-    """A workbench form: staff and admins are sent on (303), officials refused (403)."""
-    return Entry(WORKBENCH, build, inside=frozenset({303}), reason="workbench form: the /login session and CSRF")
+async def new_activity_form(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+    return "/staff/activities/new", activity_form(s, a)
 
 
-def activity_page(
-    action: str = "", start: str = "draft", form: Callable[[Scene, Ask], dict[str, Any]] | None = None
-) -> Builder:
-    async def build(s: Scene, a: Ask) -> Call:
-        activity_id = await s.activity(a.area, start)
-        data = form(s, a) if form else {}
-        return Call(f"/staff/activities/{activity_id}{action}", data=data, session=True, csrf=bool(action))
+def activity_page_form(
+    action: str, start: str = "draft", form: Callable[[Scene, Ask], dict[str, Any]] | None = None
+) -> FormBuilder:
+    async def build(s: Scene, a: Ask) -> tuple[str, dict[str, Any]]:
+        return f"/staff/activities/{await s.activity(a.area, start)}{action}", form(s, a) if form else {}
 
     return build
 
 
-async def new_activity_form(s: Scene, a: Ask) -> Call:
-    return Call("/staff/activities/new", data=activity_form(s, a), session=True, csrf=True)
+def activity_page() -> Entry:
+    """An activity's workbench page: a fresh draft of the caller's area; outside the subtree, 404."""
+
+    async def build(s: Scene, a: Ask) -> Call:
+        return Call(f"/staff/activities/{await s.activity(a.area)}", session=True)
+
+    reason = "workbench page of an activity: the /login session, staff and admins; outside the subtree 404"
+    return Entry(WORKBENCH, build, reason=reason, inside=frozenset({200}), outside=frozenset({404}))
 
 
 def read(build: Builder, *, above: bool = False) -> Entry:
@@ -457,21 +543,47 @@ MATRIX: dict[str, Entry] = {
     "GET /dashboard": page(pages("/dashboard")),
     "GET /dashboard/export": page(pages("/dashboard/export", what="participation", format="csv")),
     "GET /staff": workbench("/staff"),
-    # workbench: activities (w-activities)
+    # workbench: volunteers, teams, venues (issue 12, w-people)
+    "GET /staff/volunteers": workbench("/staff/volunteers"),
+    "GET /staff/volunteers/new": workbench("/staff/volunteers/new"),
+    "POST /staff/volunteers": workbench_form(register_form),
+    "GET /staff/volunteers/{volunteer_id:int}": workbench_at("/staff/volunteers/{p.volunteer}"),
+    "POST /staff/volunteers/{volunteer_id:int}": workbench_form(volunteer_form),
+    "POST /staff/volunteers/{volunteer_id:int}/suspend": workbench_form(volunteer_status_form("suspend")),
+    "POST /staff/volunteers/{volunteer_id:int}/withdraw": workbench_form(volunteer_status_form("withdraw")),
+    "POST /staff/volunteers/{volunteer_id:int}/reinstate": workbench_form(
+        volunteer_status_form("reinstate", "suspended")
+    ),
+    "GET /staff/teams": workbench("/staff/teams"),
+    "GET /staff/teams/new": workbench("/staff/teams/new"),
+    "POST /staff/teams": workbench_form(new_team_form),
+    "GET /staff/teams/{team_id:int}": workbench_at("/staff/teams/{p.team}"),
+    "POST /staff/teams/{team_id:int}": workbench_form(team_form),
+    "POST /staff/teams/{team_id:int}/members/add": workbench_form(add_member_form),
+    "POST /staff/teams/{team_id:int}/members/{membership_id:int}/role": workbench_form(
+        member_form("role", {"role": "leader"})
+    ),
+    "POST /staff/teams/{team_id:int}/members/{membership_id:int}/leave": workbench_form(
+        member_form("leave", {"left_on": str(today())})
+    ),
+    "GET /staff/venues": workbench("/staff/venues"),
+    "GET /staff/venues/new": workbench("/staff/venues/new"),
+    "POST /staff/venues": workbench_form(new_venue_form),
+    "GET /staff/venues/{venue_id:int}": workbench_at("/staff/venues/{p.venue}"),
+    "POST /staff/venues/{venue_id:int}": workbench_form(venue_form),
+    # workbench: activities (issue 12, w-activities)
     "GET /staff/activities": workbench("/staff/activities"),
     "GET /staff/activities/new": workbench("/staff/activities/new"),
     "POST /staff/activities/new": workbench_form(new_activity_form),
-    "GET /staff/activities/{activity_id:int}": Entry(
-        WORKBENCH, activity_page(), reason="workbench page: the /login session, staff and admins, scoped like the API"
-    ),
-    "POST /staff/activities/{activity_id:int}/edit": workbench_form(activity_page("/edit", form=activity_form)),
-    "POST /staff/activities/{activity_id:int}/publish": workbench_form(activity_page("/publish")),
+    "GET /staff/activities/{activity_id:int}": activity_page(),
+    "POST /staff/activities/{activity_id:int}/edit": workbench_form(activity_page_form("/edit", form=activity_form)),
+    "POST /staff/activities/{activity_id:int}/publish": workbench_form(activity_page_form("/publish")),
     "POST /staff/activities/{activity_id:int}/cancel": workbench_form(
-        activity_page("/cancel", form=lambda s, a: {"reason": "场地临时有安排"})
+        activity_page_form("/cancel", form=lambda s, a: {"reason": "场地临时有安排"})
     ),
-    "POST /staff/activities/{activity_id:int}/complete": workbench_form(activity_page("/complete", "published")),
+    "POST /staff/activities/{activity_id:int}/complete": workbench_form(activity_page_form("/complete", "published")),
     "POST /staff/activities/{activity_id:int}/rotate-code": workbench_form(
-        activity_page("/rotate-code", "published", form=lambda s, a: {"confirm": "yes"})
+        activity_page_form("/rotate-code", "published", form=lambda s, a: {"confirm": "yes"})
     ),
     # auth and users
     "POST /api/v1/auth/logout": Entry(GLOBAL_ANY_WRITE, logout),
@@ -653,19 +765,13 @@ async def send(scene: Scene, method: str, call: Call, token: str | None) -> http
     """Make `call` with `token` (None: anonymous) as a bearer header, or as the page session cookie."""
     scene.http.cookies.clear()  # pages set cookies; each call carries only what it means to
     headers = {}
-    cookies, data = [], call.data
     if token is not None:
         if call.session:
-            cookies.append(f"vol_session={token}")
+            headers["Cookie"] = f"vol_session={token}; vol_csrf={MATRIX_CSRF}"
         else:
             headers["Authorization"] = f"Bearer {token}"
-    if call.csrf:
-        cookies.append(f"vol_csrf={WORKBENCH_CSRF}")
-        data = {**(data or {}), "csrf": WORKBENCH_CSRF}
-    if cookies:
-        headers["Cookie"] = "; ".join(cookies)
     return await scene.http.request(
-        method, call.url, params=call.params, json=call.json, files=call.files, data=data, headers=headers
+        method, call.url, params=call.params, json=call.json, files=call.files, data=call.data, headers=headers
     )
 
 
@@ -834,13 +940,40 @@ async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
         if entry.access != WORKBENCH:
             continue
         method, _ = method_and_path(key)
-        allowed = 200 if method == "GET" else next(iter(entry.inside))  # a form sends the browser on: 303
-        for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", allowed), ("admin_s1", allowed)):
+        for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", 200), ("admin_s1", 200)):
             call = await entry.build(scene, Ask(who, ROLES[who][0]))
             assert call is not None
             response = await send(scene, method, call, await scene.token(who))
-            if response.status_code != status:
-                failures.append(f"{key} as {who}: {response.status_code}, expected {status}")
+            wanted = entry.inside if status == 200 else {status}  # a form that did its work: 303 to its result
+            if response.status_code not in wanted:
+                failures.append(f"{key} as {who}: {response.status_code}, expected {sorted(wanted)}")
+    assert not failures, "\n".join(failures)
+
+
+async def test_workbench_pages_of_another_area_answer_404_or_403_and_change_nothing(scene: Scene) -> None:
+    """staff_c21 asking for C11's objects, by id in the path or in the form; pages the same for every area aside."""
+    failures = []
+    token = await scene.token("staff_c21")
+    for key, entry in sorted(MATRIX.items()):
+        if entry.access != WORKBENCH:
+            continue
+        method, _ = method_and_path(key)
+        own, other = (
+            await entry.build(scene, Ask("staff_c21", "C21")),
+            await entry.build(scene, Ask("staff_c21", "C11")),
+        )
+        assert own is not None and other is not None
+        if (own.url, own.params, own.data) == (other.url, other.params, other.data):
+            continue  # nothing in the call names an area or an object
+        before = await fingerprint()
+        response = await send(scene, method, other, token)
+        if response.status_code not in entry.outside:
+            failures.append(f"{key} outside: {response.status_code}, expected {sorted(entry.outside)}")
+        if await fingerprint() != before:
+            failures.append(f"{key} outside: refused, yet changed a table")
+        leaks = [mark for mark in LEAK_MARKS["C11"] if mark in response.text]
+        if leaks:
+            failures.append(f"{key} outside: mentions {leaks}")
     assert not failures, "\n".join(failures)
 
 

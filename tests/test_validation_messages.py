@@ -44,5 +44,7 @@ async def test_messages_are_chinese(world: Any, method: str, url: str, body: Any
 def test_the_field_named_in_the_message_is_found() -> None:
     assert located_field("Expected `int`, got `str` - at `$.ids[0]`") == "ids[0]"
     assert located_field("Object missing required field `name`", "data") == "name"
+    assert located_field("Object missing required field `phone` - at `$.guardian`") == "guardian.phone"
+    assert located_field("Object contains unknown field `x` - at `$.guardian`") == "guardian.x"
     assert located_field("Expected `int` >= 1", "limit") == "limit"
     assert explain("Something msgspec says one day", "名称（name）") == "名称（name）格式不正确"

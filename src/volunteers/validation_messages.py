@@ -60,12 +60,18 @@ _UNKNOWN = re.compile(r"contains unknown field `([^`]*)`")
 
 
 def located_field(message: str, fallback: str = "") -> str:
-    """The field a msgspec message is about (`$.a.b` → `a.b`), else `fallback` (a query parameter's name)."""
-    for pattern in (_MISSING, _UNKNOWN, _AT):
+    """The field a msgspec message is about (`$.a.b` → `a.b`), else `fallback` (a query parameter's name).
+
+    A field missing from (or unknown to) a nested object is named with its object: `guardian.phone`, not the
+    volunteer's own `phone`.
+    """
+    at = _AT.search(message)
+    inside = f"{at.group(1)}." if at and at.group(1) else ""
+    for pattern in (_MISSING, _UNKNOWN):
         found = pattern.search(message)
         if found and found.group(1):
-            return found.group(1)
-    return fallback
+            return inside + found.group(1)
+    return at.group(1) if at and at.group(1) else fallback
 
 
 def explain(message: str, label: str) -> str:

@@ -4,10 +4,16 @@ forms and refusals; each other module is one part of the work."""
 
 from volunteers.web.staff.activities import ActivityPages
 from volunteers.web.staff.home import HomePages
+from volunteers.web.staff.teams import TeamPages
+from volunteers.web.staff.venues import VenuePages
+from volunteers.web.staff.volunteers import VolunteerPages
 
 PAGES = [
     HomePages,
     ActivityPages,
+    VolunteerPages,
+    TeamPages,
+    VenuePages,
 ]
 
 __all__ = ["PAGES"]

@@ -68,8 +68,12 @@ async def session_caller(request: Request[Any, Any, Any]) -> Caller:
     return caller
 
 
-async def checked_form(request: Request[Any, Any, Any]) -> Form:
-    """Dependency: the posted form, refused (403) unless it carries this browser's CSRF token."""
+async def checked_form(request: Request[Any, Any, Any], caller: Caller) -> Form:
+    """Dependency: the posted form, refused (403) unless it carries this browser's CSRF token.
+
+    It takes the caller, so the session is asked first: Litestar resolves independent dependencies
+    concurrently, and a stranger's post must go to the login page (303), not to whichever refusal came first.
+    """
     form = await request.form()
     if not await csrf_ok(request, form):
         raise Forbidden("页面已过期或来自别的网站，请刷新页面后重试", code="csrf_failed")
