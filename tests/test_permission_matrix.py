@@ -384,7 +384,15 @@ def scan_body(s: Scene) -> dict[str, Any]:
 
 
 def register_body(s: Scene) -> dict[str, Any]:
-    return {"name": "路人甲", "phone": s.phone(), "area_code": "C11", "nonce": f"n-{s.number():08d}", "consent": True}
+    phone, nonce = s.phone(), f"n-{s.number():08d}"
+    return {
+        "name": "路人甲",
+        "phone": phone,
+        "area_code": "C11",
+        "birth_date": "1990-01-01",
+        "nonce": nonce,
+        "consent": True,
+    }
 
 
 TODAY = "{today}"
