@@ -2,8 +2,14 @@
 as the JSON API (one rule, two doors). `frame.py` is what every page shares: the session, CSRF, the layout,
 forms and refusals; each other module is one part of the work."""
 
+from volunteers.web.staff.areas import AreaPages
 from volunteers.web.staff.home import HomePages
+from volunteers.web.staff.users import UserPages
 
-PAGES = [HomePages]
+PAGES = [
+    HomePages,
+    UserPages,
+    AreaPages,
+]
 
 __all__ = ["PAGES"]
