@@ -3,11 +3,15 @@ as the JSON API (one rule, two doors). `frame.py` is what every page shares: the
 forms and refusals; each other module is one part of the work."""
 
 from volunteers.web.staff.areas import AreaPages
+from volunteers.web.staff.exports import ExportPages
 from volunteers.web.staff.home import HomePages
+from volunteers.web.staff.imports import ImportPages
 from volunteers.web.staff.users import UserPages
 
 PAGES = [
     HomePages,
+    ImportPages,
+    ExportPages,
     UserPages,
     AreaPages,
 ]
