@@ -87,6 +87,7 @@ class Call:
     data: dict[str, Any] | None = None
     token: str | None = None  # a bearer token other than the caller's usual one
     session: bool = False  # a page: the token travels in the session cookie
+    csrf: bool = False  # a workbench form: it carries the CSRF token of its cookie (sent with or without a session)
     verify: Callable[[httpx.Response], Awaitable[list[str]]] | None = None  # after an allowed call
 
 
@@ -103,6 +104,7 @@ class Entry:
     outside: frozenset[int] = FORBIDDEN  # a write outside the subtree
     inside: frozenset[int] = OK  # an allowed call inside
     above: bool = False  # the route names an area by its code: the area above the caller's is outside too
+    admin: bool = False  # a workbench page for admins only: staff get 403 admin_only, as from the API
 
 
 def public(reason: str, build: Builder) -> Entry:
@@ -113,11 +115,15 @@ def page(build: Builder) -> Entry:
     return Entry(PAGE, build, reason="staff page: the session cookie of /login, scoped like the API", above=True)
 
 
-def workbench(path: str) -> Entry:
-    async def build(s: Scene, a: Ask) -> Call:
+def workbench(path: str | Builder, *, admin: bool = False, inside: frozenset[int] = OK) -> Entry:
+    """A workbench page at `path` (or the call a builder makes); `inside`: what staff and admins get in their area."""
+
+    async def plain(s: Scene, a: Ask) -> Call:
+        assert isinstance(path, str)
         return Call(path, session=True)
 
-    return Entry(WORKBENCH, build, reason="workbench page: the /login session, staff and admins, scoped like the API")
+    reason = "workbench page: the /login session, staff and admins, scoped like the API"
+    return Entry(WORKBENCH, plain if isinstance(path, str) else path, reason=reason, admin=admin, inside=inside)
 
 
 def read(build: Builder, *, above: bool = False) -> Entry:
@@ -136,11 +142,11 @@ AREA_NAMES = {code: name for code, name, _, _ in AREAS}
 LEVEL_BELOW = {"D1": "street", "S1": "community", "S2": "community"}
 
 
-def url(template: str) -> Builder:
-    """A call whose URL needs only the standing objects of the area: `{p.team}`, `{a.area}`…"""
+def url(template: str, *, session: bool = False) -> Builder:
+    """A call whose URL needs only the standing objects of the area: `{p.team}`, `{a.area}`… (`session`: a page)"""
 
     async def build(s: Scene, a: Ask) -> Call:
-        return Call(template.format(p=s.places.get(a.area), a=a))
+        return Call(template.format(p=s.places.get(a.area), a=a), session=session)
 
     return build
 
@@ -395,6 +401,58 @@ def register_body(s: Scene) -> dict[str, Any]:
     }
 
 
+# ---- workbench forms: imports, users, areas (issue 12, admin pages) ------------------------------------------
+
+SEE_OTHER = frozenset({303})  # a form that worked sends the browser on to the page that shows it
+
+
+def form(path: str, body: Callable[[Scene, Ask], Awaitable[dict[str, Any]]]) -> Builder:
+    """A workbench form posted with its CSRF token; `{user}` in the path is a fresh account of the area."""
+
+    async def build(s: Scene, a: Ask) -> Call:
+        target = path.format(user=await s.user(a.area) if "{user}" in path else "", area=a.area)
+        return Call(target, data=await body(s, a), session=True, csrf=True)
+
+    return build
+
+
+async def nothing(s: Scene, a: Ask) -> dict[str, Any]:
+    return {}
+
+
+async def new_account(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"username": f"wb{s.number()}", "password": PASSWORD, "role": "staff", "area_code": a.area}
+
+
+async def new_password(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"password": "another-lantern-9931"}
+
+
+async def child_area(s: Scene, a: Ask) -> dict[str, Any]:
+    n = s.number()
+    return {"code": f"W{n}", "name": f"新社区{n}", "level": "community", "parent_code": STREET[a.area]}
+
+
+async def same_name(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"name": AREA_NAMES[a.area]}
+
+
+async def residents(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"year": "2025", "resident_population": "12000", "source": "统计公报", "as_of": "2025-12-31"}
+
+
+async def upload_sheet(s: Scene, a: Ask) -> Call:
+    """A one-row volunteer sheet, checked (dry run) as the import page's first step."""
+    call = await import_volunteers(s, a)
+    return Call(
+        "/staff/imports/upload",
+        files=call.files,
+        data={**(call.data or {}), "kind": "volunteers", "dry_run": "true"},
+        session=True,
+        csrf=True,
+    )
+
+
 TODAY = "{today}"
 
 # ---- the matrix --------------------------------------------------------------------------------
@@ -422,6 +480,7 @@ MATRIX: dict[str, Entry] = {
     "GET /c/{code:str}/qr.svg": public("the QR image of a live code", anonymous("/c/{code}/qr.svg")),
     "GET /c/{code:str}/poster": public("the printable poster of a live code", anonymous("/c/{code}/poster")),
     "GET /login": public("the staff login form", anonymous("/login")),
+    "GET /": public("the landing page: links to the staff login, the dashboard and the public pages", anonymous("/")),
     "POST /login": public("the staff login form's submission (CSRF-checked)", anonymous("/login", form=True)),
     "POST /logout": public(
         "ends the page session (CSRF-checked); harmless without one", anonymous("/logout", form=True)
@@ -432,7 +491,36 @@ MATRIX: dict[str, Entry] = {
     # staff pages with their own session
     "GET /dashboard": page(pages("/dashboard")),
     "GET /dashboard/export": page(pages("/dashboard/export", what="participation", format="csv")),
+    "GET /dashboard/reconcile": page(pages("/dashboard/reconcile", registered="3", active_rate="50")),
     "GET /staff": workbench("/staff"),
+    # issue 12, imports, exports and the admin pages (users, areas); the landing page and reconciliation are
+    # with the public routes and the dashboard
+    "GET /staff/imports": workbench("/staff/imports"),
+    "GET /staff/imports/{kind:str}/template": workbench("/staff/imports/volunteers/template"),
+    "POST /staff/imports/upload": workbench(upload_sheet),
+    "GET /staff/exports": workbench("/staff/exports"),
+    "GET /staff/exports/{kind:str}": workbench("/staff/exports/volunteers"),
+    "GET /staff/users": workbench("/staff/users", admin=True),
+    "POST /staff/users/new": workbench(form("/staff/users/new", new_account), admin=True, inside=SEE_OTHER),
+    "GET /staff/users/{user_id:int}": workbench(url("/staff/users/{p.user}", session=True), admin=True),
+    "POST /staff/users/{user_id:int}/password": workbench(
+        form("/staff/users/{user}/password", new_password), admin=True, inside=SEE_OTHER
+    ),
+    "POST /staff/users/{user_id:int}/deactivate": workbench(
+        form("/staff/users/{user}/deactivate", nothing), admin=True, inside=SEE_OTHER
+    ),
+    "POST /staff/users/{user_id:int}/activate": workbench(
+        form("/staff/users/{user}/activate", nothing), admin=True, inside=SEE_OTHER
+    ),
+    "GET /staff/areas": workbench("/staff/areas", admin=True),
+    "GET /staff/areas/{code:str}": workbench(url("/staff/areas/{a.area}", session=True), admin=True),
+    "POST /staff/areas/new": workbench(form("/staff/areas/new", child_area), admin=True, inside=SEE_OTHER),
+    "POST /staff/areas/{code:str}/rename": workbench(
+        form("/staff/areas/{area}/rename", same_name), admin=True, inside=SEE_OTHER
+    ),
+    "POST /staff/areas/{code:str}/population": workbench(
+        form("/staff/areas/{area}/population", residents), admin=True, inside=SEE_OTHER
+    ),
     # auth and users
     "POST /api/v1/auth/logout": Entry(GLOBAL_ANY_WRITE, logout),
     "GET /api/v1/auth/me": Entry(GLOBAL_READ, url(f"{API}/auth/me")),
@@ -609,17 +697,24 @@ def method_and_path(key: str) -> tuple[str, str]:
     return method, path
 
 
+CSRF_COOKIE, MATRIX_CSRF = "vol_csrf", "matrix-csrf-token-of-this-browser"  # a well-formed token and its cookie
+
+
 async def send(scene: Scene, method: str, call: Call, token: str | None) -> httpx.Response:
     """Make `call` with `token` (None: anonymous) as a bearer header, or as the page session cookie."""
     scene.http.cookies.clear()  # pages set cookies; each call carries only what it means to
     headers = {}
+    cookies = [f"{CSRF_COOKIE}={MATRIX_CSRF}"] if call.csrf else []
     if token is not None:
         if call.session:
-            headers["Cookie"] = f"vol_session={token}"
+            cookies.insert(0, f"vol_session={token}")
         else:
             headers["Authorization"] = f"Bearer {token}"
+    if cookies:
+        headers["Cookie"] = "; ".join(cookies)
+    data = {**(call.data or {}), "csrf": MATRIX_CSRF} if call.csrf else call.data
     return await scene.http.request(
-        method, call.url, params=call.params, json=call.json, files=call.files, data=call.data, headers=headers
+        method, call.url, params=call.params, json=call.json, files=call.files, data=data, headers=headers
     )
 
 
@@ -788,11 +883,18 @@ async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
         if entry.access != WORKBENCH:
             continue
         method, _ = method_and_path(key)
-        for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", 200), ("admin_s1", 200)):
+        staff = FORBIDDEN if entry.admin else entry.inside  # admin pages: 403 admin_only, as the API answers
+        for who, status in (
+            ("official_s1", FORBIDDEN),
+            ("official_d1", FORBIDDEN),
+            ("staff_c11", staff),
+            ("admin_s1", entry.inside),
+        ):
             call = await entry.build(scene, Ask(who, ROLES[who][0]))
+            assert call is not None
             response = await send(scene, method, call, await scene.token(who))
-            if response.status_code != status:
-                failures.append(f"{key} as {who}: {response.status_code}, expected {status}")
+            if response.status_code not in status:
+                failures.append(f"{key} as {who}: {response.status_code}, expected {sorted(status)}")
     assert not failures, "\n".join(failures)
 
 
