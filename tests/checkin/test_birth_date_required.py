@@ -13,10 +13,11 @@ A_MINOR = {"name": "小明", "phone": "13612345679", "area_code": "C11", "consen
 
 async def test_the_api_refuses_a_registration_without_a_birth_date(world: World, frozen: Clock) -> None:
     code = await issue_code(world, await make_activity())
-    refused = await world.http.post(f"/api/v1/checkin/{code}/register", json={**A_MINOR, "nonce": nonce()})
-    assert refused.status_code == 422
-    body = refused.json()
-    assert body["code"] == "birth_date_required" and body["field"] == "birth_date" and "出生日期" in body["detail"]
+    for body in ({**A_MINOR, "nonce": nonce()}, {**A_MINOR, "birth_date": None, "nonce": nonce()}):
+        refused = await world.http.post(f"/api/v1/checkin/{code}/register", json=body)
+        assert refused.status_code == 400, refused.text
+        errors = refused.json()["errors"]
+        assert [e["field"] for e in errors] == ["birth_date"] and "出生日期" in errors[0]["message"]
     assert await Volunteer.count() == 0 and await Scan.count() == 0
     minor = await world.http.post(
         f"/api/v1/checkin/{code}/register", json={**A_MINOR, "birth_date": "2015-01-01", "nonce": nonce()}
@@ -36,6 +37,11 @@ async def test_the_page_asks_for_the_birth_date_and_keeps_what_was_typed(world: 
     scans = await Scan.count()  # the attempt that found the phone unknown
     form = {**A_MINOR, "consent": "yes", "nonce": nonce(), "birth_date": ""}
     refused = await world.http.post(f"/c/{code}/register", data=form)
-    assert refused.status_code == 422 and "请填写出生日期" in refused.text
+    assert refused.status_code == 422 and "出生日期" in refused.text
     assert 'value="小明"' in refused.text  # the name typed is still there
     assert await Volunteer.count() == 0 and await Scan.count() == scans
+
+
+async def test_the_api_documents_the_birth_date_as_required(world: World) -> None:
+    schema = (await world.http.get("/schema/openapi.json")).json()
+    assert "birth_date" in schema["components"]["schemas"]["RegisterIn"]["required"]

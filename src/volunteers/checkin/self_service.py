@@ -5,8 +5,8 @@ someone's number, or to check its owner in under another name. A phone that is a
 therefore registers nobody and checks nobody in, yet is answered exactly as a new one would be: the same
 checks first (the whole registration is validated before the duplicate is noticed), then the same "ok".
 
-The birth date is required here, though staff may register someone without one: the guardian rule for
-minors turns on it, and on a public form a minor could otherwise skip the rule by leaving it empty.
+The birth date is required (`RegisterIn`), though staff may register someone without one: the guardian rule
+for minors turns on it, and on a public form a minor could otherwise skip the rule by leaving it empty.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from volunteers.errors import Conflict, Invalid
 from volunteers.fields import today
 from volunteers.people.identity import normalise_phone
 from volunteers.people.schemas import VolunteerIn
-from volunteers.settings import get_settings
 
 
 def district_prefix(activity: dict[str, Any]) -> str:
@@ -42,10 +41,6 @@ async def register_and_check_in(code: str, data: RegisterIn, client: str) -> Sca
     answer is the same neutral one whether the phone was new or already registered (see module doc)."""
     if not data.consent:
         raise Invalid("请阅读并同意《志愿者个人信息使用说明》后再登记", field="consent", code="consent_required")
-    if data.birth_date is None:
-        under = get_settings().guardian_required_under
-        message = f"请填写出生日期（birth_date）：未满 {under} 周岁须同时填写监护人信息"
-        raise Invalid(message, field="birth_date", code="birth_date_required")
     phone = normalise_phone(data.phone)
     activity = await service.activity_by_code(code)
     live = activity is not None and activity["revoked_at"] is None
