@@ -120,6 +120,19 @@ async def test_another_area_and_a_missing_token_are_refused(app: Any, world: Wor
         assert (await http.get("/staff/imports")).status_code == 403
 
 
+async def test_a_file_over_the_size_limit_is_refused_on_the_page(
+    app: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOLUNTEERS_IMPORT_MAX_MB", "1")  # the API's limit, read as the API reads it
+    big = csv([HEADERS] + [[f"志愿者{n}", f"138{n:08d}", "C11"] for n in range(40_000)])
+    assert len(big) > 1024 * 1024
+    async with page_client(app) as http:
+        await log_in(http, "staff_c11")
+        refused = await upload(http, big, dry_run="false")
+    assert refused.status_code == 413 and "超过 1 MB" in refused.text and "上传表格" in refused.text
+    assert await names() == set()
+
+
 async def test_templates_and_exports_download(app: Any, world: World) -> None:
     for phone, area, name in (("13800138000", "C11", "东一张三"), ("13800138001", "C21", "西一李四")):
         body = {"name": name, "phone": phone, "area_code": area}

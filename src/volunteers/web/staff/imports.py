@@ -21,7 +21,7 @@ from litestar.response import Response, Template
 
 from volunteers.access import Caller
 from volunteers.errors import DomainError, Invalid
-from volunteers.transfer.columns import KINDS, kind_spec
+from volunteers.transfer.columns import KINDS, KindSpec, kind_spec
 from volunteers.transfer.imports import run_import
 from volunteers.transfer.readers import MB, ImportLimits
 from volunteers.transfer.workbooks import XLSX, annotated, template
@@ -139,7 +139,8 @@ class ImportPages(StaffPages):
         )
 
 
-def _kind(name: str) -> Any:
+def _kind(name: str) -> KindSpec:
+    """The kind chosen in the form's picker (its API name), or a 422 naming the field."""
     if name not in KINDS:
         raise Invalid(f"请选择导入的类型（kind）：{'、'.join(s.label for s in KINDS.values())}", field="kind")
     return KINDS[name]
