@@ -375,6 +375,7 @@ class Load:
                 "phone": f"137{n:08d}",
                 "area_code": "C11",
                 "nonce": f"register-{n:08d}",
+                "birth_date": "1990-01-01",
                 "consent": True,
             }
             return f"{self.base_url}/api/v1/checkin/{CODE}/register", Attempt("register", body)

@@ -103,6 +103,7 @@ class Entry:
     outside: frozenset[int] = FORBIDDEN  # a write outside the subtree
     inside: frozenset[int] = OK  # an allowed call inside
     above: bool = False  # the route names an area by its code: the area above the caller's is outside too
+    admin: bool = False  # a workbench page for admins only: staff get 403 admin_only, as from the API
 
 
 def public(reason: str, build: Builder) -> Entry:
@@ -113,16 +114,15 @@ def page(build: Builder) -> Entry:
     return Entry(PAGE, build, reason="staff page: the session cookie of /login, scoped like the API", above=True)
 
 
-def workbench(path: str) -> Entry:
-    async def build(s: Scene, a: Ask) -> Call:
+def workbench(path: str | Builder, *, admin: bool = False, inside: frozenset[int] = frozenset({200})) -> Entry:
+    """A workbench page at `path` (or the call a builder makes); `inside`: what staff and admins get in their area."""
+
+    async def plain(s: Scene, a: Ask) -> Call:
+        assert isinstance(path, str)
         return Call(path, session=True)
 
-    return Entry(
-        WORKBENCH,
-        build,
-        reason="workbench page: the /login session, staff and admins, scoped like the API",
-        inside=frozenset({200}),
-    )
+    reason = "workbench page: the /login session, staff and admins, scoped like the API"
+    return Entry(WORKBENCH, plain if isinstance(path, str) else path, reason=reason, admin=admin, inside=inside)
 
 
 # ---- workbench: volunteers, teams, venues (issue 12, w-people) ----------------------------------------------
@@ -253,11 +253,11 @@ AREA_NAMES = {code: name for code, name, _, _ in AREAS}
 LEVEL_BELOW = {"D1": "street", "S1": "community", "S2": "community"}
 
 
-def url(template: str) -> Builder:
-    """A call whose URL needs only the standing objects of the area: `{p.team}`, `{a.area}`…"""
+def url(template: str, *, session: bool = False) -> Builder:
+    """A call whose URL needs only the standing objects of the area: `{p.team}`, `{a.area}`… (`session`: a page)"""
 
     async def build(s: Scene, a: Ask) -> Call:
-        return Call(template.format(p=s.places.get(a.area), a=a))
+        return Call(template.format(p=s.places.get(a.area), a=a), session=session)
 
     return build
 
@@ -501,7 +501,66 @@ def scan_body(s: Scene) -> dict[str, Any]:
 
 
 def register_body(s: Scene) -> dict[str, Any]:
-    return {"name": "路人甲", "phone": s.phone(), "area_code": "C11", "nonce": f"n-{s.number():08d}", "consent": True}
+    phone, nonce = s.phone(), f"n-{s.number():08d}"
+    return {
+        "name": "路人甲",
+        "phone": phone,
+        "area_code": "C11",
+        "birth_date": "1990-01-01",
+        "nonce": nonce,
+        "consent": True,
+    }
+
+
+# ---- workbench forms: imports, users, areas (issue 12, admin pages) ------------------------------------------
+
+SEE_OTHER = frozenset({303})  # a form that worked sends the browser on to the page that shows it
+
+
+def form(path: str, body: Callable[[Scene, Ask], Awaitable[dict[str, Any]]]) -> Builder:
+    """A workbench form posted with its CSRF token; `{user}` in the path is a fresh account of the area."""
+
+    async def build(s: Scene, a: Ask) -> Call:
+        target = path.format(user=await s.user(a.area) if "{user}" in path else "", area=a.area)
+        return Call(target, data={**await body(s, a), "csrf": MATRIX_CSRF}, session=True)
+
+    return build
+
+
+async def nothing(s: Scene, a: Ask) -> dict[str, Any]:
+    return {}
+
+
+async def new_account(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"username": f"wb{s.number()}", "password": PASSWORD, "role": "staff", "area_code": a.area}
+
+
+async def new_password(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"password": "another-lantern-9931"}
+
+
+async def child_area(s: Scene, a: Ask) -> dict[str, Any]:
+    n = s.number()
+    return {"code": f"W{n}", "name": f"新社区{n}", "level": "community", "parent_code": STREET[a.area]}
+
+
+async def same_name(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"name": AREA_NAMES[a.area]}
+
+
+async def residents(s: Scene, a: Ask) -> dict[str, Any]:
+    return {"year": "2025", "resident_population": "12000", "source": "统计公报", "as_of": "2025-12-31"}
+
+
+async def upload_sheet(s: Scene, a: Ask) -> Call:
+    """A one-row volunteer sheet, checked (dry run) as the import page's first step."""
+    call = await import_volunteers(s, a)
+    return Call(
+        "/staff/imports/upload",
+        files=call.files,
+        data={**(call.data or {}), "kind": "volunteers", "dry_run": "true", "csrf": MATRIX_CSRF},
+        session=True,
+    )
 
 
 TODAY = "{today}"
@@ -531,6 +590,7 @@ MATRIX: dict[str, Entry] = {
     "GET /c/{code:str}/qr.svg": public("the QR image of a live code", anonymous("/c/{code}/qr.svg")),
     "GET /c/{code:str}/poster": public("the printable poster of a live code", anonymous("/c/{code}/poster")),
     "GET /c/{code:str}/qr.png": public("the QR picture of a live code, for chat groups", anonymous("/c/{code}/qr.png")),
+    "GET /": public("the landing page: links to the staff login, the dashboard and the public pages", anonymous("/")),
     "GET /login": public("the staff login form", anonymous("/login")),
     "POST /login": public("the staff login form's submission (CSRF-checked)", anonymous("/login", form=True)),
     "POST /logout": public(
@@ -542,6 +602,7 @@ MATRIX: dict[str, Entry] = {
     # staff pages with their own session
     "GET /dashboard": page(pages("/dashboard")),
     "GET /dashboard/export": page(pages("/dashboard/export", what="participation", format="csv")),
+    "GET /dashboard/reconcile": page(pages("/dashboard/reconcile", registered="3", active_rate="50")),
     "GET /staff": workbench("/staff"),
     # workbench: volunteers, teams, venues (issue 12, w-people)
     "GET /staff/volunteers": workbench("/staff/volunteers"),
@@ -571,6 +632,34 @@ MATRIX: dict[str, Entry] = {
     "POST /staff/venues": workbench_form(new_venue_form),
     "GET /staff/venues/{venue_id:int}": workbench_at("/staff/venues/{p.venue}"),
     "POST /staff/venues/{venue_id:int}": workbench_form(venue_form),
+    # issue 12, imports, exports and the admin pages (users, areas); the landing page and reconciliation are
+    # with the public routes and the dashboard
+    "GET /staff/imports": workbench("/staff/imports"),
+    "GET /staff/imports/{kind:str}/template": workbench("/staff/imports/volunteers/template"),
+    "POST /staff/imports/upload": workbench(upload_sheet),
+    "GET /staff/exports": workbench("/staff/exports"),
+    "GET /staff/exports/{kind:str}": workbench("/staff/exports/volunteers"),
+    "GET /staff/users": workbench("/staff/users", admin=True),
+    "POST /staff/users/new": workbench(form("/staff/users/new", new_account), admin=True, inside=SEE_OTHER),
+    "GET /staff/users/{user_id:int}": workbench(url("/staff/users/{p.user}", session=True), admin=True),
+    "POST /staff/users/{user_id:int}/password": workbench(
+        form("/staff/users/{user}/password", new_password), admin=True, inside=SEE_OTHER
+    ),
+    "POST /staff/users/{user_id:int}/deactivate": workbench(
+        form("/staff/users/{user}/deactivate", nothing), admin=True, inside=SEE_OTHER
+    ),
+    "POST /staff/users/{user_id:int}/activate": workbench(
+        form("/staff/users/{user}/activate", nothing), admin=True, inside=SEE_OTHER
+    ),
+    "GET /staff/areas": workbench("/staff/areas", admin=True),
+    "GET /staff/areas/{code:str}": workbench(url("/staff/areas/{a.area}", session=True), admin=True),
+    "POST /staff/areas/new": workbench(form("/staff/areas/new", child_area), admin=True, inside=SEE_OTHER),
+    "POST /staff/areas/{code:str}/rename": workbench(
+        form("/staff/areas/{area}/rename", same_name), admin=True, inside=SEE_OTHER
+    ),
+    "POST /staff/areas/{code:str}/population": workbench(
+        form("/staff/areas/{area}/population", residents), admin=True, inside=SEE_OTHER
+    ),
     # workbench: activities (issue 12, w-activities)
     "GET /staff/activities": workbench("/staff/activities"),
     "GET /staff/activities/new": workbench("/staff/activities/new"),
@@ -940,11 +1029,16 @@ async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
         if entry.access != WORKBENCH:
             continue
         method, _ = method_and_path(key)
-        for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", 200), ("admin_s1", 200)):
+        staff = FORBIDDEN if entry.admin else entry.inside  # admin pages: 403 admin_only, as the API answers
+        for who, wanted in (
+            ("official_s1", FORBIDDEN),
+            ("official_d1", FORBIDDEN),
+            ("staff_c11", staff),
+            ("admin_s1", entry.inside),
+        ):
             call = await entry.build(scene, Ask(who, ROLES[who][0]))
             assert call is not None
             response = await send(scene, method, call, await scene.token(who))
-            wanted = entry.inside if status == 200 else {status}  # a form that did its work: 303 to its result
             if response.status_code not in wanted:
                 failures.append(f"{key} as {who}: {response.status_code}, expected {sorted(wanted)}")
     assert not failures, "\n".join(failures)

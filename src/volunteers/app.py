@@ -40,6 +40,7 @@ from volunteers.stats.outputs import pages as stats_pages
 from volunteers.teams import routes as teams_routes
 from volunteers.transfer import routes as transfer_routes
 from volunteers.venues import routes as venues_routes
+from volunteers.web import landing
 from volunteers.web import session as web_session
 from volunteers.web import staff as staff_pages
 
@@ -112,6 +113,7 @@ def create_app() -> Litestar:
             staff_api,
             *checkin_pages.PAGES,
             *web_session.PAGES,
+            *landing.PAGES,
             *staff_pages.PAGES,
             *stats_pages.PAGES,
         ],

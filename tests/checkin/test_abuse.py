@@ -35,7 +35,7 @@ async def from_address(app: Any, host: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def register(http: httpx.AsyncClient, code: str, **fields: Any) -> httpx.Response:
-    body = {"name": "李四", "area_code": "C11", "nonce": nonce(), "consent": True, **fields}
+    body = {"name": "李四", "area_code": "C11", "birth_date": "1990-01-01", "nonce": nonce(), "consent": True, **fields}
     return await http.post(f"/api/v1/checkin/{code}/register", json=body)
 
 

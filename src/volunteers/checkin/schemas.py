@@ -31,14 +31,17 @@ class ScanIn(Struct, forbid_unknown_fields=True):
 
 
 class RegisterIn(Struct, forbid_unknown_fields=True):
-    """On-the-spot registration on the check-in page, followed by a check-in."""
+    """On-the-spot registration on the check-in page, followed by a check-in.
+
+    The birth date is required here (staff may register someone without one): the guardian rule for minors
+    turns on it, and on a public form a minor could otherwise skip the rule by leaving it empty."""
 
     name: ShortText
     phone: Phone
     area_code: AreaCode
     nonce: Nonce
     consent: bool
-    birth_date: date | None = None
+    birth_date: date
     guardian: GuardianIn | None = None
 
 

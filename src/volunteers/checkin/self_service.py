@@ -4,6 +4,9 @@ The form is public, so it must not become a way to learn whether a number is reg
 someone's number, or to check its owner in under another name. A phone that is already a volunteer's
 therefore registers nobody and checks nobody in, yet is answered exactly as a new one would be: the same
 checks first (the whole registration is validated before the duplicate is noticed), then the same "ok".
+
+The birth date is required (`RegisterIn`), though staff may register someone without one: the guardian rule
+for minors turns on it, and on a public form a minor could otherwise skip the rule by leaving it empty.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from typing import Any
 
 from volunteers.access import Caller
 from volunteers.areas.tables import Area
-from volunteers.stats.definitions import CATALOGUE, LABELS, PARTS, SOURCE_NAMES
+from volunteers.stats.definitions import CATALOGUE, LABELS, PARTS, SOURCE_NAMES, SOURCES
 from volunteers.stats.figures import participation
 from volunteers.stats.outputs import charts
 from volunteers.stats.outputs.charts import Series, number
-from volunteers.stats.schemas import ActivityGroupsOut, Figure, FigureQuery, MonthlyOut, ParticipationOut
+from volunteers.stats.schemas import ActivityGroupsOut, Figure, FigureQuery, MonthlyOut, Parameters, ParticipationOut
 from volunteers.stats.views import activity_groups, monthly_series
 from volunteers.stats.views.activities import EARLIEST, default_range
 from volunteers.web.session import page_user
@@ -31,6 +31,16 @@ HEADLINES = (
     "participants",
 )
 TITLES = {"registration_rate": "注册率", "active_rate": "活跃率", "hours_total": "服务时长（小时）"}
+# The definitions name their parameters as the API does (window_days, min_hours, sources); the page says them
+# in Chinese, with the values that made the figures.
+
+
+def in_words(text: str, window_days: int | None, min_hours: float | None, sources: list[str]) -> str:
+    """A definition's text with its parameters (window_days, min_hours, sources) replaced by what they are."""
+    named = "「" + "、".join(SOURCE_NAMES[s] for s in sources) + "」"
+    text = text.replace(" sources ", named).replace("sources", named)
+    text = text.replace("window_days", f"{window_days}" if window_days is not None else "统计窗口天数")
+    return text.replace("min_hours", f"{min_hours:g}" if min_hours is not None else "最低时长")
 
 
 async def home_area(caller: Caller) -> str | None:
@@ -65,8 +75,8 @@ def _rate(f: Figure) -> str:
     return f"{number(f.value, '%')}（{_count(f.numerator)} / {_count(f.denominator)}）"
 
 
-def headline(key: str, f: Figure, window: str) -> dict[str, Any]:
-    """One headline card: value, numerator and denominator, and the definition behind it."""
+def headline(key: str, f: Figure, window: str, p: Parameters) -> dict[str, Any]:
+    """One headline card: value, numerator and denominator, and the definition behind it (in words)."""
     definition = CATALOGUE[key]
     percent = f.unit == "percent"
     plain = (LABELS[key].split("（")[0], "无（合计）" if f.unit == "hours" else "无（计数）")
@@ -83,7 +93,7 @@ def headline(key: str, f: Figure, window: str) -> dict[str, Any]:
         if f.denominator is None
         else f"{denominator_label} {_count(f.denominator)}",
         "note": f.note if f.missing else None,
-        "definition": definition.zh,
+        "definition": in_words(definition.zh, p.window_days, p.min_hours, p.sources),
         "reference": f.definition,
         "window": window,
     }
@@ -124,45 +134,50 @@ def context(
     ]
     charted = [c for c in children if not c.area.own_only]  # the 本级 row is in the table, not the chart
     rates_chart = charts.bars(
-        "下级区域注册率与活跃率（%）",
+        "下级区域注册率与活跃率",
         [c.area.name for c in charted],
         [
             Series("注册率", [c.figures["registration_rate"].value for c in charted], charts.PALETTE[0]),
             Series("活跃率", [c.figures["active_rate"].value for c in charted], charts.PALETTE[1]),
         ],
         unit="%",
+        unit_note="%",
         missing="缺少数据",
     )
     months = [_short(r.month) for r in monthly.rows]
     activity_values = [float(r.figures["activities"].value or 0) for r in monthly.rows]
     hour_values = [float(r.figures["hours"].value or 0) for r in monthly.rows]
     category_chart = charts.bars(
-        "活动类别构成（活动数）",
+        "活动类别构成",
         [r.label for r in categories.rows],
         [Series("活动数", [r.figures["activities"].value for r in categories.rows], charts.PALETTE[2])],
+        unit_note="活动数，个",
     )
     return {
         "user": page_user(caller),
+        "workbench": caller.role != "official",
         "area": figures.area,
         "as_of": figures.as_of.isoformat(),
         "parent": parent,
         "window": window,
         "method": "预计算表" if figures.method == "precomputed" else "直接查询",
         "version": figures.definitions_version,
-        "headlines": [headline(k, figures.figures[k], window) for k in HEADLINES],
+        "headlines": [headline(k, figures.figures[k], window, p) for k in HEADLINES],
         "population": figures.figures["resident_population"],
         "children": child_rows,
         "rates_chart": rates_chart,
         "monthly": monthly,
         "monthly_range": f"{monthly.start} 至 {monthly.end}",
-        "activities_chart": charts.columns("每月活动数", months, activity_values),
-        "hours_chart": charts.line("每月服务时长（小时）", months, hour_values),
+        "activities_chart": charts.columns("每月活动数", months, activity_values, unit_note="个"),
+        "hours_chart": charts.line("每月服务时长", months, hour_values, unit_note="小时"),
         "categories": categories,
         "category_chart": category_chart,
         "category_range": f"{categories.start} 至 {categories.end}",
         "definitions": {
-            "monthly": CATALOGUE["monthly_activities"].zh + " " + CATALOGUE["monthly_hours"].zh,
-            "categories": CATALOGUE["activity_count"].zh,
+            "monthly": in_words(
+                CATALOGUE["monthly_activities"].zh + " " + CATALOGUE["monthly_hours"].zh, None, None, list(SOURCES)
+            ),
+            "categories": in_words(CATALOGUE["activity_count"].zh, None, None, list(SOURCES)),
         },
     }
 

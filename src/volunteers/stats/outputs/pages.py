@@ -1,7 +1,9 @@
-"""The dashboard page and its downloads, behind the site's login session (volunteers.web.session).
+"""The dashboard page, its downloads and the reconciliation page, behind the site's login session
+(volunteers.web.session).
 
-The page calls the same services as the API (dashboard.py builds what it shows), so a figure on
-the page is the figure the API answers; refusals are shown on the page, not as problem details.
+The pages call the same services as the API (dashboard.py builds what the dashboard shows; the
+reconciliation page is `stats.reconcile.reconcile`, as POST /api/v1/stats/reconcile), so a figure on
+a page is the figure the API answers; refusals are shown on the page, not as problem details.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from volunteers.errors import DomainError, Invalid, NotFound
 from volunteers.fields import today
 from volunteers.stats.figures import participation
 from volunteers.stats.outputs import dashboard, exports
+from volunteers.stats.outputs.reconciliation import reconcile_context
 from volunteers.stats.schemas import FigureQuery
 from volunteers.stats.views import team_figures
 from volunteers.web.session import HEADERS, Page, csrf_token, message_page, page_caller
@@ -94,6 +97,23 @@ class DashboardPages(Controller):
         except DomainError as refused:
             return message_page(request, caller, *_refusal(refused, code))
         return exports.download(table, file_format)
+
+    @get("/dashboard/reconcile")
+    async def reconcile(self, request: Request[Any, Any, Any]) -> Page:
+        """Reported figures against the records (a GET form: it compares, writing nothing)."""
+        caller = await page_caller(request)
+        if caller is None:
+            return Redirect("/login", status_code=303)
+        query = request.query_params
+        code: str | None = None
+        try:
+            code = await _area_code(caller, query.get("area"))
+            context, status = await reconcile_context(caller, code, query)
+        except DomainError as refused:
+            return message_page(request, caller, *_refusal(refused, code))
+        token, cookies = csrf_token(request)
+        context["csrf"] = token
+        return Template("reconcile.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
 
 
 PAGES = [DashboardPages]
