@@ -137,3 +137,19 @@ def nested(data: dict[str, Any], group: str) -> dict[str, Any]:
     if inner:
         data[group] = inner
     return data
+
+
+async def registry_list(
+    caller: Caller, path: str, typed: dict[str, str], offset: int, found: tuple[list[Any], int], error: Refusal | None
+) -> dict[str, Any]:
+    """What every registry list page shows besides its rows: the filters as typed, paging links, the area picker
+    and the refusal of a filter, if any."""
+    items, total = found
+    areas = await area_choices(caller)
+    return {
+        "typed": typed,
+        "paging": paging(path, typed, offset, len(items), total),
+        "areas": areas,
+        "area_names": area_names(areas),
+        "error": error,
+    }

@@ -33,9 +33,9 @@ from volunteers.web.staff.lists import (
     Refusal,
     SearchText,
     area_choices,
-    area_names,
     paging,
     parse_filters,
+    registry_list,
     typed_values,
 )
 from volunteers.web.staff.volunteers import STATUS_LABELS
@@ -197,22 +197,14 @@ class TeamPages(StaffPages):
     @get("/")
     async def index(self, request: Request[Any, Any, Any], caller: Caller) -> Template:
         filters, typed, refusal = parse_filters(request, TeamFilters)
-        items: list[TeamOut] = []
-        total = 0
+        found: tuple[list[TeamOut], int] = ([], 0)
         if refusal is None:
-            items, total = await teams.list_teams(
+            found = await teams.list_teams(
                 caller, area=filters.area, q=filters.q, status=filters.status, limit=PAGE_SIZE, offset=filters.offset
             )
-        areas = await area_choices(caller)
-        context = {
-            "typed": typed,
-            "teams": items,
-            "paging": paging("/staff/teams", typed, filters.offset, len(items), total),
-            "areas": areas,
-            "area_names": area_names(areas),
-            "team_statuses": TEAM_STATUS_LABELS,
-            "error": Refusal.of(refusal) if refusal else None,
-        }
+        error = Refusal.of(refusal) if refusal else None
+        context = await registry_list(caller, "/staff/teams", typed, filters.offset, found, error)
+        context.update(teams=found[0], team_statuses=TEAM_STATUS_LABELS)
         return render(request, caller, "teams.html", status=refusal.status if refusal else 200, **context)
 
     @get("/new")

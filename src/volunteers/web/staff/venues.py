@@ -26,8 +26,8 @@ from volunteers.web.staff.lists import (
     SearchText,
     area_choices,
     area_names,
-    paging,
     parse_filters,
+    registry_list,
     typed_values,
 )
 
@@ -67,22 +67,14 @@ class VenuePages(StaffPages):
     @get("/")
     async def index(self, request: Request[Any, Any, Any], caller: Caller) -> Template:
         filters, typed, refusal = parse_filters(request, VenueFilters)
-        items: list[VenueOut] = []
-        total = 0
+        found: tuple[list[VenueOut], int] = ([], 0)
         if refusal is None:
-            items, total = await venues.list_venues(
+            found = await venues.list_venues(
                 caller, area=filters.area, kind=filters.kind, q=filters.q, limit=PAGE_SIZE, offset=filters.offset
             )
-        areas = await area_choices(caller)
-        context = {
-            "typed": typed,
-            "venues": items,
-            "paging": paging("/staff/venues", typed, filters.offset, len(items), total),
-            "areas": areas,
-            "area_names": area_names(areas),
-            "kinds": KIND_LABELS,
-            "error": Refusal.of(refusal) if refusal else None,
-        }
+        error = Refusal.of(refusal) if refusal else None
+        context = await registry_list(caller, "/staff/venues", typed, filters.offset, found, error)
+        context.update(venues=found[0], kinds=KIND_LABELS)
         return render(request, caller, "venues.html", status=refusal.status if refusal else 200, **context)
 
     @get("/new")

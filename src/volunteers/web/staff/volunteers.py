@@ -34,8 +34,8 @@ from volunteers.web.staff.lists import (
     area_choices,
     area_names,
     nested,
-    paging,
     parse_filters,
+    registry_list,
     typed_values,
 )
 
@@ -94,16 +94,14 @@ class VolunteerFilters(Struct, forbid_unknown_fields=True):
 # ---- what the pages show -------------------------------------------------------------------------------
 
 
-async def list_context(request: Request[Any, Any, Any], caller: Caller) -> tuple[dict[str, Any], int]:
+async def volunteer_list(request: Request[Any, Any, Any], caller: Caller) -> tuple[dict[str, Any], int]:
     """The list page for the query string's filters, and its status (a refused filter or lookup: not 200)."""
     filters, typed, refusal = parse_filters(request, VolunteerFilters)
-    areas = await area_choices(caller)
-    items: list[VolunteerOut] = []
-    total = 0
+    found: tuple[list[VolunteerOut], int] = ([], 0)
     error = Refusal.of(refusal) if refusal else None
     if error is None:
         try:
-            items, total = await people.list_volunteers(
+            found = await people.list_volunteers(
                 caller,
                 q=filters.q,
                 area=filters.area,
@@ -117,14 +115,11 @@ async def list_context(request: Request[Any, Any, Any], caller: Caller) -> tuple
     if looks_like_id_number(shown.get("q", "")):
         shown["q"] = ""  # searched by, never shown back: no page shows an ID number, not even the one typed
     context = {
+        **await registry_list(caller, "/staff/volunteers", typed, filters.offset, found, error),
         "typed": shown,
         "id_search": shown != typed,
-        "volunteers": items,
-        "paging": paging("/staff/volunteers", typed, filters.offset, len(items), total),
-        "areas": areas,
-        "area_names": area_names(areas),
+        "volunteers": found[0],
         "statuses": STATUS_LABELS,
-        "error": error,
     }
     return context, error.status if error else 200
 
@@ -230,7 +225,7 @@ class VolunteerPages(StaffPages):
 
     @get("/")
     async def index(self, request: Request[Any, Any, Any], caller: Caller) -> Template:
-        context, status = await list_context(request, caller)
+        context, status = await volunteer_list(request, caller)
         return render(request, caller, "volunteers.html", status=status, **context)
 
     @get("/new")
