@@ -120,6 +120,19 @@ def workbench(path: str) -> Entry:
     return Entry(WORKBENCH, build, reason="workbench page: the /login session, staff and admins, scoped like the API")
 
 
+MATRIX_CSRF = "matrix-csrf-token-0123456789abcdefghijklmnopq"  # sent as the cookie and the form field alike
+
+
+def workbench_call(build: Builder, inside: frozenset[int] = OK) -> Entry:
+    """A workbench page or form built from the scene's rows (a form carries MATRIX_CSRF; `send` sets its cookie)."""
+    return Entry(
+        WORKBENCH,
+        build,
+        reason="workbench page: the /login session, staff and admins, scoped like the API",
+        inside=inside,
+    )
+
+
 def read(build: Builder, *, above: bool = False) -> Entry:
     return Entry(READ, build, above=above)
 
@@ -343,6 +356,39 @@ def record_action(action: str, body: Any = None) -> Builder:
     return build
 
 
+# workbench: the attendance screen and the hours queue (issue 12, w-hours)
+async def attendance_page(s: Scene, a: Ask) -> Call:
+    return Call(f"/staff/activities/{s.places[a.area].activity}/attendance", session=True)
+
+
+async def hand_check_in(s: Scene, a: Ask) -> Call:
+    body = {
+        "volunteer_id": await s.volunteer(a.area),
+        "action": "in",
+        "reason": "手机没电，工作人员代签",
+        "csrf": MATRIX_CSRF,
+    }
+    return Call(f"/staff/activities/{s.places[a.area].activity}/attendance/checkin", data=body, session=True)
+
+
+async def close_page(s: Scene, a: Ask) -> Call:
+    activity = await s.activity(a.area, "published")  # a fresh one: the standing activity stays open
+    return Call(f"/staff/activities/{activity}/attendance/close", data={"csrf": MATRIX_CSRF}, session=True)
+
+
+def decide_page(action: str, **fields: str) -> Builder:
+    async def build(s: Scene, a: Ask) -> Call:
+        body = {"id": [await s.record(a.area), await s.record(a.area)], "csrf": MATRIX_CSRF, **fields}
+        return Call(f"/staff/hours/{action}", data=body, session=True)
+
+    return build
+
+
+async def entry_form(s: Scene, a: Ask) -> Call:
+    body = {**s.record_body(await s.volunteer(a.area), s.places[a.area].activity), "csrf": MATRIX_CSRF}
+    return Call("/staff/hours/new", data=body, session=True)
+
+
 async def reconcile(s: Scene, a: Ask) -> Call:
     return Call(f"{API}/stats/reconcile", json={"area": a.area, "as_of": str(today()), "reported": {"registered": 3}})
 
@@ -425,6 +471,15 @@ MATRIX: dict[str, Entry] = {
     "GET /dashboard": page(pages("/dashboard")),
     "GET /dashboard/export": page(pages("/dashboard/export", what="participation", format="csv")),
     "GET /staff": workbench("/staff"),
+    # workbench: the attendance screen and the hours queue (issue 12, w-hours)
+    "GET /staff/activities/{activity_id:int}/attendance": workbench_call(attendance_page),
+    "POST /staff/activities/{activity_id:int}/attendance/checkin": workbench_call(hand_check_in),
+    "POST /staff/activities/{activity_id:int}/attendance/close": workbench_call(close_page),
+    "GET /staff/hours": workbench("/staff/hours"),
+    "POST /staff/hours/approve": workbench_call(decide_page("approve")),
+    "POST /staff/hours/reject": workbench_call(decide_page("reject", reason="重复记录")),
+    "GET /staff/hours/new": workbench("/staff/hours/new"),
+    "POST /staff/hours/new": workbench_call(entry_form, inside=frozenset({303})),  # then to the queue
     # auth and users
     "POST /api/v1/auth/logout": Entry(GLOBAL_ANY_WRITE, logout),
     "GET /api/v1/auth/me": Entry(GLOBAL_READ, url(f"{API}/auth/me")),
@@ -608,6 +663,8 @@ async def send(scene: Scene, method: str, call: Call, token: str | None) -> http
     if token is not None:
         if call.session:
             headers["Cookie"] = f"vol_session={token}"
+            if call.data and "csrf" in call.data:  # a workbench form: its CSRF cookie too
+                headers["Cookie"] += f"; vol_csrf={call.data['csrf']}"
         else:
             headers["Authorization"] = f"Bearer {token}"
     return await scene.http.request(
@@ -783,7 +840,8 @@ async def test_workbench_pages_are_for_staff_and_admins(scene: Scene) -> None:
         for who, status in (("official_s1", 403), ("official_d1", 403), ("staff_c11", 200), ("admin_s1", 200)):
             call = await entry.build(scene, Ask(who, ROLES[who][0]))
             response = await send(scene, method, call, await scene.token(who))
-            if response.status_code != status:
+            allowed = {status} if status == 403 or entry.inside == OK else entry.inside  # a form may redirect
+            if response.status_code not in allowed:
                 failures.append(f"{key} as {who}: {response.status_code}, expected {status}")
     assert not failures, "\n".join(failures)
 
