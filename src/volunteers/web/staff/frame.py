@@ -68,8 +68,10 @@ async def session_caller(request: Request[Any, Any, Any]) -> Caller:
     return caller
 
 
-async def checked_form(request: Request[Any, Any, Any]) -> Form:
-    """Dependency: the posted form, refused (403) unless it carries this browser's CSRF token."""
+async def checked_form(request: Request[Any, Any, Any], caller: Caller) -> Form:
+    """Dependency: the posted form, refused (403) unless it carries this browser's CSRF token. It depends on
+    `caller` so that a stranger is sent to /login first (Litestar resolves independent dependencies at once,
+    and which refusal came first would be a race)."""
     form = await request.form()
     if not await csrf_ok(request, form):
         raise Forbidden("页面已过期或来自别的网站，请刷新页面后重试", code="csrf_failed")
