@@ -159,9 +159,15 @@ async def test_closing_early_closes_open_records_at_the_close(app: Any, world: W
     await door.scan(await door.code(activity), late["phone"])
     closing = START + timedelta(minutes=70)  # well before the planned end, 17:00
     frozen.set(closing)
+    url = f"/staff/activities/{activity}/attendance"
     async with session(app, "staff_c11") as (http, csrf):
-        closed = await http.post(f"/staff/activities/{activity}/attendance/close", data={"csrf": csrf})
+        screen = await http.get(url)
+        asked = await http.get(url, params={"close": "1"})  # closing asks first, without a script
+        closed = await http.post(f"{url}/close", data={"csrf": csrf})
         queue = await http.get("/staff/hours")
+    assert f'action="{url}/close"' not in screen.text and f'href="{url}?close=1#close"' in screen.text
+    assert f'action="{url}/close"' in asked.text and "仍在场的 3 人将自动签退" in asked.text
+    assert "http-equiv" not in asked.text
     assert closed.status_code == 200, closed.text
     assert "3 人已按 15:10 自动签退" in closed.text and counter(closed.text, "在场") == "0"
     open_ones = {people["li"]["id"]: 65, people["visitor"]["id"]: 65, late["id"]: 3}

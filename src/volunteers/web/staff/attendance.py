@@ -2,7 +2,7 @@
 in, inside now, checked out, capacity) and the rows of `checkin.service.attendance`, refreshing by themselves
 (a meta refresh: pages carry no script; paused while staff search for a volunteer or fix a refused form);
 hand check-in and check-out of a volunteer found by name or phone, with a reason (`…/checkin`, the API's
-StaffScanIn); and closing with the missing-exit policy (`…/close`).
+StaffScanIn); and closing with the missing-exit policy (`…/close`, after a confirmation: `?close=1`).
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ class AttendancePages(StaffPages):
     async def screen(self, request: Request[Any, Any, Any], caller: Caller, activity_id: int) -> Template:
         q = str(request.query_params.get("q", "")).strip()[:100]
         context = await attendance_context(caller, _activity_id(activity_id), q)
-        return render(request, caller, "attendance.html", **context)
+        closing = request.query_params.get("close") == "1"  # the confirmation before closing, without a script
+        return render(request, caller, "attendance.html", **context, closing=closing)
 
     @post("/checkin", status_code=200)
     async def check_in(self, request: Request[Any, Any, Any], caller: Caller, form: Form, activity_id: int) -> Template:
