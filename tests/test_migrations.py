@@ -142,6 +142,8 @@ MIGRATION_ONLY: dict[str, set[str]] = {
         "service_record.service_record_manual_unique",
         "service_record.service_record_inside",
         "service_record.service_record_no_overlap",
+        # checkin, issue 12: the approval queue's pending records by service day (partial)
+        "service_record.service_record_pending",
         # teams baseline: at most one open membership per volunteer and team
         "membership.membership_open_unique",
         # areas and stats baselines: subtree lookups and the day tables' covering indexes

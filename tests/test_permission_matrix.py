@@ -114,7 +114,13 @@ def page(build: Builder) -> Entry:
     return Entry(PAGE, build, reason="staff page: the session cookie of /login, scoped like the API", above=True)
 
 
-def workbench(path: str | Builder, *, admin: bool = False, inside: frozenset[int] = frozenset({200})) -> Entry:
+def workbench(
+    path: str | Builder,
+    *,
+    admin: bool = False,
+    inside: frozenset[int] = frozenset({200}),
+    outside: frozenset[int] = FORBIDDEN,
+) -> Entry:
     """A workbench page at `path` (or the call a builder makes); `inside`: what staff and admins get in their area."""
 
     async def plain(s: Scene, a: Ask) -> Call:
@@ -122,7 +128,8 @@ def workbench(path: str | Builder, *, admin: bool = False, inside: frozenset[int
         return Call(path, session=True)
 
     reason = "workbench page: the /login session, staff and admins, scoped like the API"
-    return Entry(WORKBENCH, plain if isinstance(path, str) else path, reason=reason, admin=admin, inside=inside)
+    build = plain if isinstance(path, str) else path
+    return Entry(WORKBENCH, build, reason=reason, admin=admin, inside=inside, outside=outside)
 
 
 # ---- workbench: volunteers, teams, venues (issue 12, w-people) ----------------------------------------------
@@ -203,6 +210,39 @@ def member_form(action: str, body: dict[str, Any]) -> FormBuilder:
         return f"/staff/teams/{team_id}/members/{member['id']}/{action}", body
 
     return build
+
+
+# ---- workbench: the attendance screen and the hours queue (issue 12, w-hours)
+async def attendance_page(s: Scene, a: Ask) -> Call:
+    return Call(f"/staff/activities/{s.places[a.area].activity}/attendance", session=True)
+
+
+async def hand_check_in(s: Scene, a: Ask) -> Call:
+    body = {
+        "volunteer_id": await s.volunteer(a.area),
+        "action": "in",
+        "reason": "手机没电，工作人员代签",
+        "csrf": MATRIX_CSRF,
+    }
+    return Call(f"/staff/activities/{s.places[a.area].activity}/attendance/checkin", data=body, session=True)
+
+
+async def close_page(s: Scene, a: Ask) -> Call:
+    activity = await s.activity(a.area, "published")  # a fresh one: the standing activity stays open
+    return Call(f"/staff/activities/{activity}/attendance/close", data={"csrf": MATRIX_CSRF}, session=True)
+
+
+def decide_page(action: str, **fields: str) -> Builder:
+    async def build(s: Scene, a: Ask) -> Call:
+        body = {"id": [await s.record(a.area), await s.record(a.area)], "csrf": MATRIX_CSRF, **fields}
+        return Call(f"/staff/hours/{action}", data=body, session=True)
+
+    return build
+
+
+async def entry_form(s: Scene, a: Ask) -> Call:
+    body = {**s.record_body(await s.volunteer(a.area), s.places[a.area].activity), "csrf": MATRIX_CSRF}
+    return Call("/staff/hours/new", data=body, session=True)
 
 
 # ---- workbench: activities (issue 12, w-activities) ----------------------------------------------------------
@@ -660,6 +700,15 @@ MATRIX: dict[str, Entry] = {
     "POST /staff/areas/{code:str}/population": workbench(
         form("/staff/areas/{area}/population", residents), admin=True, inside=SEE_OTHER
     ),
+    # workbench: the attendance screen and the hours queue (issue 12, w-hours)
+    "GET /staff/activities/{activity_id:int}/attendance": workbench(attendance_page, outside=HIDDEN),
+    "POST /staff/activities/{activity_id:int}/attendance/checkin": workbench(hand_check_in, inside=OK, outside=HIDDEN),
+    "POST /staff/activities/{activity_id:int}/attendance/close": workbench(close_page, inside=OK, outside=HIDDEN),
+    "GET /staff/hours": workbench("/staff/hours"),
+    "POST /staff/hours/approve": workbench(decide_page("approve"), inside=OK, outside=HIDDEN),
+    "POST /staff/hours/reject": workbench(decide_page("reject", reason="重复记录"), inside=OK, outside=HIDDEN),
+    "GET /staff/hours/new": workbench("/staff/hours/new"),
+    "POST /staff/hours/new": workbench(entry_form, inside=frozenset({303}), outside=HIDDEN),  # then to the queue
     # workbench: activities (issue 12, w-activities)
     "GET /staff/activities": workbench("/staff/activities"),
     "GET /staff/activities/new": workbench("/staff/activities/new"),

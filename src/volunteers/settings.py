@@ -22,6 +22,7 @@ class Settings:
     fast_password_hashing: bool
     scans_per_client_minute: int  # refused scans (and registrations) per client address
     scans_per_phone_minute: int  # scans per (check-in code, phone)
+    four_eyes: bool  # nobody approves a manual record (补录) they entered themselves
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,6 +38,7 @@ class Settings:
             fast_password_hashing=env.get("VOLUNTEERS_FAST_HASHING") == "1",
             scans_per_client_minute=int(env.get("VOLUNTEERS_SCANS_PER_CLIENT_MINUTE", "30")),
             scans_per_phone_minute=int(env.get("VOLUNTEERS_SCANS_PER_PHONE_MINUTE", "10")),
+            four_eyes=env.get("VOLUNTEERS_FOUR_EYES", "").strip().lower() in ("1", "true", "yes", "on"),
         )
 
 

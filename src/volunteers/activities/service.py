@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from piccolo.columns import Column
 
-from volunteers import access, audit, db
+from volunteers import access, audit, clock, db
 from volunteers.access import Caller
 from volunteers.activities.categories import active_category_id
 from volunteers.activities.schemas import (
@@ -302,8 +302,8 @@ async def change_status(caller: Caller, activity_id: int, action: str, reason: s
         await Activity.update({Activity.status: to}).where(Activity.id == activity_id)
         if to == "published":  # volunteers check in by the code on the poster from the moment it is published
             await issue_code_if_none(activity_id)
-        if to == "completed":  # the missing-exit policy: whoever is still inside is closed at the end
-            await db.fetch("checkin/close_open_records", activity_id)
+        if to == "completed":  # the missing-exit policy: whoever is still inside is closed at the end (or now)
+            await db.fetch("checkin/close_open_records", activity_id, clock.now())
         after = _out(await _current(activity_id))
         logged: Any = after if reason is None else {**msgspec.to_builtins(after), "reason": reason}
         await audit.record(caller, action, "activity", activity_id, area_id=row["area_id"], before=before, after=logged)

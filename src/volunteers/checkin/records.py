@@ -1,7 +1,13 @@
-"""Service records: staff entries (补录), approval and rejection."""
+"""Service records: staff entries (补录), approval and rejection, one record or many at once.
+
+Each manual record keeps who entered it (`entered_by`); with four eyes on (`VOLUNTEERS_FOUR_EYES`) nobody
+approves a manual record they entered themselves.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -11,8 +17,9 @@ from volunteers import audit, clock, db
 from volunteers.access import Caller
 from volunteers.checkin.schemas import DecisionIn, ManualRecordIn, RecordOut
 from volunteers.checkin.service import activity_for_write, require_volunteer_in_scope
-from volunteers.errors import Conflict, Invalid, NotFound, register_constraint
+from volunteers.errors import Conflict, DomainError, Invalid, NotFound, register_constraint
 from volunteers.fields import LOCAL_TZ, check_day, local_day
+from volunteers.settings import get_settings
 
 # The database's own guard (an exclusion constraint, checkin baseline migration) for writers that skip the check below.
 register_constraint(
@@ -25,6 +32,8 @@ register_constraint(
 # Decisions and entries for one volunteer take turns under this advisory lock, so two at once
 # cannot both pass the overlap check.
 _VOLUNTEER_TIME = db.LockClass.VOLUNTEER_TIME
+STATUS_LABELS = {"pending": "待审核", "approved": "已通过", "rejected": "已驳回"}
+MOST_AT_ONCE = 200  # records one bulk decision may name: a page of the queue, and then some
 
 
 def _out(row: Any) -> RecordOut:
@@ -44,6 +53,7 @@ def _out(row: Any) -> RecordOut:
         auto_closed=row["auto_closed"],
         corrects=row["corrects"],
         reason=row["reason"],
+        entered_by=row["entered_by"],
     )
 
 
@@ -175,6 +185,7 @@ async def create_manual(caller: Caller, data: ManualRecordIn) -> RecordOut:
                 data.started_at,
                 data.ended_at,
                 data.reason,
+                caller.user_id,
             )
         except asyncpg.UniqueViolationError:
             raise Conflict("该志愿者当天在此活动已有待审或已通过的补录记录", code="duplicate_manual_record") from None
@@ -196,9 +207,11 @@ async def approve(caller: Caller, record_id: int) -> RecordOut:
         await _hold_volunteer_time(row["volunteer_id"])
         row = await _record(caller, record_id)  # as it stands now that no other decision on this volunteer runs
         if row["status"] != "pending":
-            raise Conflict(f"只有待审核的记录可以通过（当前：{row['status']}）", code="invalid_transition")
+            current = STATUS_LABELS.get(row["status"], row["status"])
+            raise Conflict(f"只有待审核的记录可以通过（当前：{current}）", code="invalid_transition")
         if row["inside_since"] is not None:
             raise Conflict("志愿者仍在场内，请先签退或关闭活动", code="still_inside")
+        _refuse_own_entry(caller, row)
         corrected = await _record(caller, row["corrects"]) if row["corrects"] is not None else None
         replaced = [corrected["id"]] if corrected is not None else []
         await _refuse_overlap(
@@ -230,6 +243,15 @@ async def approve(caller: Caller, record_id: int) -> RecordOut:
     return after
 
 
+def _refuse_own_entry(caller: Caller, row: Any) -> None:
+    """Four eyes (when on): a manual record is approved by someone other than the one who entered it."""
+    if get_settings().four_eyes and row["source"] == "manual" and row["entered_by_id"] == caller.user_id:
+        raise Conflict(
+            "本区已启用“四眼原则”：补录记录不能由录入人本人审核通过，请由另一位工作人员审核",
+            code="four_eyes",
+        )
+
+
 async def reject(caller: Caller, record_id: int, data: DecisionIn) -> RecordOut:
     """Reject a pending or approved record, with a reason."""
     row = await _record(caller, record_id)
@@ -259,3 +281,47 @@ async def _decide(record_id: int, status: str, caller: Caller, reason: str | Non
             caller.user_id,
             reason,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one record of a bulk decision: the record as it now stands, or why it was refused."""
+
+    record_id: int
+    record: RecordOut | None = None
+    refused: str | None = None
+    status: int | None = None  # the refusal's HTTP status, as the API would answer it
+
+
+def _chosen(record_ids: Iterable[int]) -> list[int]:
+    """The ids of a bulk decision, each once, in the order given; at most MOST_AT_ONCE of them."""
+    chosen = list(dict.fromkeys(record_ids))
+    if not chosen:
+        raise Invalid("请先勾选要处理的记录", field="id", code="nothing_chosen")
+    if len(chosen) > MOST_AT_ONCE:
+        raise Invalid(f"一次最多处理 {MOST_AT_ONCE} 条记录（选了 {len(chosen)} 条）", field="id", code="too_many")
+    return chosen
+
+
+async def _each(record_ids: list[int], decide: Callable[[int], Awaitable[RecordOut]]) -> list[Outcome]:
+    """Decide each record on its own (its own transaction), so one refusal holds back no other record."""
+    outcomes = []
+    for record_id in record_ids:
+        try:
+            outcomes.append(Outcome(record_id, record=await decide(record_id)))
+        except DomainError as refusal:
+            outcomes.append(Outcome(record_id, refused=refusal.message, status=refusal.status))
+    return outcomes
+
+
+async def approve_many(caller: Caller, record_ids: Iterable[int]) -> list[Outcome]:
+    """Approve each record by the rules of `approve`, each in its own transaction; refusals are reported per record."""
+    return await _each(_chosen(record_ids), lambda record_id: approve(caller, record_id))
+
+
+async def reject_many(caller: Caller, record_ids: Iterable[int], data: DecisionIn) -> list[Outcome]:
+    """Reject each record with one reason by the rules of `reject`, each in its own transaction."""
+    chosen = _chosen(record_ids)
+    if not data.reason:
+        raise Invalid("驳回需要填写原因", field="reason", code="reason_required")
+    return await _each(chosen, lambda record_id: reject(caller, record_id, data))

@@ -122,7 +122,11 @@ class CheckinCodeController(Controller):
             caller, activity_id, data.volunteer_id, data.action, data.reason, client_of(request)
         )
 
-    @post("/close", status_code=200, summary="Close the activity: missing exits closed at its end, pending")
+    @post(
+        "/close",
+        status_code=200,
+        summary="Close the activity: missing exits closed at its end (or now, if closed early), pending",
+    )
     async def close(self, caller: Caller, activity_id: PathId) -> CloseOut:
         return await service.close_activity(caller, activity_id)
 

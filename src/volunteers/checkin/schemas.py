@@ -156,6 +156,7 @@ class RecordOut(Struct):
     auto_closed: bool
     corrects: int | None
     reason: str | None
+    entered_by: str | None = None  # the username of the staff member who entered a manual record (补录)
 
 
 class RecordPage(Struct):

@@ -270,12 +270,13 @@ async def attendance(caller: Caller, activity_id: int) -> AttendanceOut:
 
 
 async def close_activity(caller: Caller, activity_id: int) -> CloseOut:
-    """Apply the missing-exit policy and mark a published activity completed."""
+    """Apply the missing-exit policy and mark a published activity completed: whoever is still inside is closed
+    at the activity's end, or now if it is closed before its end, flagged and left pending for approval."""
     row = await writable_activity(caller, activity_id)
     if row["status"] == "cancelled":
         raise Conflict("活动已取消", code="activity_cancelled")
     async with db.engine().transaction():
-        closed = await db.fetch("checkin/close_open_records", activity_id)
+        closed = await db.fetch("checkin/close_open_records", activity_id, clock.now())
         status = "completed" if row["status"] in ("published", "completed") else row["status"]
         async with db.connection() as conn:
             await conn.execute(db.sql("checkin/set_activity_status"), activity_id, status)

@@ -78,6 +78,9 @@ class ServiceRecord(Table):
     auto_closed = Boolean(default=False)
     corrects: ForeignKey["ServiceRecord"] = ForeignKey("self", on_delete=OnDelete.restrict, null=True, default=None)
     reason = Text(null=True, default=None)
+    # who entered a manual record (补录, by hand or by import): shown in the queue, and under four eyes
+    # (VOLUNTEERS_FOUR_EYES) not the one who may approve it; NULL for check-ins and for the command line
+    entered_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
     decided_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -155,10 +155,15 @@ class ServiceRecordImport(KindImport):
         return plan
 
     def insert_arguments(self) -> tuple[Any, ...]:
-        return (self.reason,)
+        return (self.reason, self.entered_by)
 
     def update_arguments(self) -> tuple[Any, ...]:
-        return (self.reason,)
+        return (self.reason, self.entered_by)
+
+    @property
+    def entered_by(self) -> int | None:
+        """The staff user importing, who entered these records (None: the command line)."""
+        return self.scope.caller.user_id if self.scope.caller is not None else None
 
     @property
     def reason(self) -> str:

@@ -4,8 +4,11 @@ forms and refusals; each other module is one part of the work."""
 
 from volunteers.web.staff.activities import ActivityPages
 from volunteers.web.staff.areas import AreaPages
+from volunteers.web.staff.attendance import AttendancePages
 from volunteers.web.staff.exports import ExportPages
 from volunteers.web.staff.home import HomePages
+from volunteers.web.staff.hours import HoursPages
+from volunteers.web.staff.hours_entry import HoursEntryPages
 from volunteers.web.staff.imports import ImportPages
 from volunteers.web.staff.teams import TeamPages
 from volunteers.web.staff.users import UserPages
@@ -15,6 +18,9 @@ from volunteers.web.staff.volunteers import VolunteerPages
 PAGES = [
     HomePages,
     ActivityPages,
+    AttendancePages,
+    HoursPages,
+    HoursEntryPages,
     VolunteerPages,
     TeamPages,
     VenuePages,
