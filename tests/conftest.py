@@ -134,11 +134,15 @@ async def running(application: Litestar) -> AsyncIterator[Litestar]:
         yield application
 
 
+# Tables the tests neither empty nor copy: the bookkeeping of upgrade.migrate.
+KEPT_TABLES = ("migration", "schema_definition")  # the migration log and the applied definitions
+_KEPT = ", ".join(f"'{name}'" for name in KEPT_TABLES)
+
 # One round trip: find the tables that have rows and delete those, restart the sequences that were used.
 # Deleting a few rows is ~10x faster than truncating all ~30 tables; session_replication_role = replica
 # skips the foreign keys and triggers while deleting, which needs a superuser (the embedded server's
 # user is one); any other user gets the TRUNCATE of every table.
-EMPTY_TABLES = """
+EMPTY_TABLES = f"""
 DO $$
 DECLARE
     table_name text;
@@ -147,15 +151,12 @@ BEGIN
     IF current_setting('is_superuser') <> 'on' THEN
         EXECUTE (
             SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ') || ' RESTART IDENTITY CASCADE'
-            FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('migration', 'schema_definition')
+            FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ({_KEPT})
         );
         RETURN;
     END IF;
     PERFORM set_config('session_replication_role', 'replica', true);
-    FOR table_name IN
-        SELECT tablename FROM pg_tables
-        WHERE schemaname = 'public' AND tablename NOT IN ('migration', 'schema_definition')
-    LOOP
+    FOR table_name IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ({_KEPT}) LOOP
         EXECUTE format('SELECT EXISTS (SELECT FROM %I)', table_name) INTO has_rows;
         IF has_rows THEN
             EXECUTE format('DELETE FROM %I', table_name);
@@ -167,14 +168,14 @@ BEGIN
     JOIN pg_class s ON s.relname = q.sequencename AND s.relnamespace = 'public'::regnamespace
     JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')
     JOIN pg_class owner ON owner.oid = d.refobjid
-    WHERE q.schemaname = 'public' AND q.last_value IS NOT NULL AND owner.relname <> 'migration';
+    WHERE q.schemaname = 'public' AND q.last_value IS NOT NULL AND owner.relname NOT IN ({_KEPT});
 END
 $$
 """
 
 
 async def empty_tables() -> None:
-    """Empty every table (but the migration log), as TRUNCATE … RESTART IDENTITY would, and restore the seeded rows."""
+    """Empty every table but KEPT_TABLES, as TRUNCATE … RESTART IDENTITY would, and restore the seeded rows."""
     async with db.connection() as conn:
         await conn.execute(EMPTY_TABLES)
         await seed(conn)
@@ -244,28 +245,27 @@ class World:
 
 @dataclass
 class Rows:
-    """Every row of the database but the migration log, and where the sequences those tables own stood."""
+    """Every row of the database (but KEPT_TABLES), and where the sequences those tables own stood."""
 
     tables: list[tuple[str, list[str], list[asyncpg.Record]]]
     sequences: list[tuple[str, int]]
 
 
 # The tables with their stored (not generated) columns, and the used sequences they own.
-STORED_COLUMNS = """
+STORED_COLUMNS = f"""
 SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
 FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
-  AND c.relname NOT IN ('migration', 'schema_definition')
+WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname NOT IN ({_KEPT})
 GROUP BY c.relname
 """
-USED_SEQUENCES = """
+USED_SEQUENCES = f"""
 SELECT s.oid::regclass::text AS name, q.last_value AS value
 FROM pg_sequences q
 JOIN pg_class s ON s.relname = q.sequencename AND s.relnamespace = 'public'::regnamespace
 JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')
 JOIN pg_class owner ON owner.oid = d.refobjid
-WHERE q.schemaname = 'public' AND q.last_value IS NOT NULL AND owner.relname <> 'migration'
+WHERE q.schemaname = 'public' AND q.last_value IS NOT NULL AND owner.relname NOT IN ({_KEPT})
 """
 
 SET_SEQUENCES = "SELECT setval(n::regclass, v) FROM unnest($1::text[], $2::bigint[]) AS s(n, v)"
