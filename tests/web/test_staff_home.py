@@ -57,9 +57,10 @@ async def test_a_stranger_logs_in_and_comes_back(app: Any, world: World) -> None
         done = await log_in(http, "staff_c11", "/staff")
         assert done.status_code == 303 and done.headers["location"] == "/staff"
         assert (await http.get("/staff")).status_code == 200
-    async with page_client(app) as http:
-        elsewhere = await log_in(http, "staff_c11", "//evil.example/x")
-        assert elsewhere.headers["location"] == "/staff"  # only a path of this site
+    for elsewhere in ("//evil.example/x", "/\\evil.example", "/\t/evil.example", "https://evil.example/"):
+        async with page_client(app) as http:
+            landed = await log_in(http, "staff_c11", elsewhere)
+            assert landed.headers["location"] == "/staff", elsewhere  # only a path of this site
     async with page_client(app) as http:
         assert (await log_in(http, "official_s1")).headers["location"] == "/dashboard"
         refused = await http.get("/staff")

@@ -81,11 +81,19 @@ def message_page(
     return Template("dashboard.html", context=context, status_code=status, cookies=cookies, headers=HEADERS)
 
 
+# A path of this site: printable ASCII only (a browser drops tabs and newlines, so "/\t/evil.example" would
+# become "//evil.example"), and not "//" or "/\\" (which browsers read as another host).
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\x21-\x7e]{0,499}")
+
+
+def local_path(wanted: str | None) -> str | None:
+    """`wanted` if it is a path of this site that is safe to send a browser to, else None."""
+    return wanted if wanted and _LOCAL_PATH.fullmatch(wanted) else None
+
+
 def landing(role: str, wanted: str | None = None) -> str:
     """Where a login lands: the page asked for before logging in (a path of this site only), else home."""
-    if wanted and wanted.startswith("/") and not wanted.startswith(("//", "/\\")) and len(wanted) <= 500:
-        return wanted
-    return HOME if role == "official" else WORKBENCH
+    return local_path(wanted) or (HOME if role == "official" else WORKBENCH)
 
 
 def _login_page(

@@ -23,7 +23,7 @@ from volunteers.access import Caller
 from volunteers.errors import DomainError, Forbidden, Invalid, labelled
 from volunteers.fields import LOCAL_TZ
 from volunteers.validation_messages import explain, located_field
-from volunteers.web.session import HEADERS, csrf_ok, csrf_token, page_caller, page_user
+from volunteers.web.session import HEADERS, csrf_ok, csrf_token, local_path, page_caller, page_user
 
 S = TypeVar("S")
 Form = FormMultiDict
@@ -110,7 +110,7 @@ def _refused(request: Request[Any, Any, Any], exc: DomainError) -> Template:
 def _local(url: str) -> str:
     """Only a path of this site may be a link back (a referer could name any site)."""
     path = "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else url
-    return path if path.startswith("/") and not path.startswith("//") else "/staff"
+    return local_path(path) or "/staff"
 
 
 class StaffPages(Controller):
