@@ -285,6 +285,7 @@ async def test_a_staff_members_day(app: Any, world: World, shots: Path, screen: 
         stranger = await day.person("staff_c21")
         refused = await stranger.goto(f"{base}/staff/activities/{activity_id}")
         assert refused is not None and refused.status == 404
+        assert f"活动 {activity_id} 不存在" in await main_text(stranger)
         assert "春天的诗" not in await stranger.content()
         await day.shot(stranger, "denied")
         await browser.close()
