@@ -293,4 +293,6 @@ async def test_a_staff_members_day(app: Any, world: World, shots: Path, screen: 
     users = (await world.get("admin_s1", "/api/v1/users")).json()
     users = users["items"] if isinstance(users, dict) else users
     assert f"zhao_{screen}" in {u["username"] for u in users}
+    population = (await world.get("admin_s1", "/api/v1/areas/C11/population")).json()
+    assert [(p["resident_population"], p["source"]) for p in population] == [(12000, "统计公报")]
     assert (shots / f"day-{screen}-01-home.png").stat().st_size > 5000
