@@ -128,3 +128,8 @@ def working_days_before(day: date, count: int) -> date:
         if day.weekday() < 5:
             count -= 1
     return day
+
+
+def local_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A timestamp as the district's clock shows it (2026-03-05 14:00, or `pattern`); blank for none."""
+    return moment.astimezone(LOCAL_TZ).strftime(pattern) if moment is not None else ""

@@ -1,49 +1,25 @@
 """Builders for the attendance and hours page tests: an activity at the door (through the API), volunteers,
-scans, a page session, and a clock that stands still (the app's `clock.now`)."""
+scans, a page session; the still clock is the check-in tests' (`frozen`, `Clock`)."""
 
 from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
+from tests.checkin.conftest import Clock, frozen
 from tests.conftest import World
+from tests.factories import END, START
 from tests.web.test_staff_home import hidden, log_in, page_client
-from volunteers import clock
-
-START = datetime(2026, 3, 5, 6, 0, tzinfo=UTC)  # a Thursday, 14:00 in the district
-END = START + timedelta(hours=3)
 
 _PHONES = itertools.count(1)  # phones stay unique however many Doors a test opens
 
 __all__ = ["END", "START", "Clock", "Door", "frozen", "hidden", "log_in", "page_client", "session"]
-
-
-class Clock:
-    """A settable stand-in for volunteers.clock.now."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at
-
-
-@pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    """The app's clock, standing at the activity's start until a test moves it."""
-    stand_in = Clock(START)
-    monkeypatch.setattr(clock, "now", stand_in)
-    yield stand_in
 
 
 class Door:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
@@ -18,7 +18,7 @@ from volunteers.access import Caller
 from volunteers.checkin.schemas import DecisionIn, ManualRecordIn, RecordOut
 from volunteers.checkin.service import activity_for_write, require_volunteer_in_scope
 from volunteers.errors import Conflict, DomainError, Invalid, NotFound, register_constraint
-from volunteers.fields import LOCAL_TZ, check_day, local_day
+from volunteers.fields import LOCAL_TZ, check_day, local_day, local_time, working_days_before
 from volunteers.settings import get_settings
 
 # The database's own guard (an exclusion constraint, checkin baseline migration) for writers that skip the check below.
@@ -34,6 +34,15 @@ register_constraint(
 _VOLUNTEER_TIME = db.LockClass.VOLUNTEER_TIME
 STATUS_LABELS = {"pending": "待审核", "approved": "已通过", "rejected": "已驳回"}
 MOST_AT_ONCE = 200  # records one bulk decision may name: a page of the queue, and then some
+
+
+# 《志愿服务记录与证明出具办法（试行）》(2020): service is recorded within 10 working days of the activity.
+RECORD_WITHIN_WORKING_DAYS = 10
+
+
+def overdue_before(day: date) -> date:
+    """Records of service before this date and still pending on `day` are past the recording deadline."""
+    return working_days_before(day, RECORD_WITHIN_WORKING_DAYS)
 
 
 def _out(row: Any) -> RecordOut:
@@ -106,20 +115,16 @@ def check_manual_times(activity: dict[str, Any], started_at: datetime, ended_at:
     days = f"{first}" if first == last else f"{first} 至 {last}"
     if not first <= local_day(started_at) <= last:
         raise Invalid(
-            f"开始时间 {_local(started_at)} 不在活动举办的日期（{days}）之内",
+            f"开始时间 {local_time(started_at)} 不在活动举办的日期（{days}）之内",
             field="started_at",
             code="outside_activity_days",
         )
     if ended_at > datetime.combine(last + timedelta(days=1), time(), LOCAL_TZ):
         raise Invalid(
-            f"结束时间 {_local(ended_at)} 不在活动举办的日期（{days}）之内",
+            f"结束时间 {local_time(ended_at)} 不在活动举办的日期（{days}）之内",
             field="ended_at",
             code="outside_activity_days",
         )
-
-
-def _local(moment: datetime) -> str:
-    return f"{moment.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"
 
 
 async def _hold_volunteer_time(volunteer_id: int) -> None:
@@ -138,8 +143,8 @@ async def _refuse_overlap(
     if other is None:
         return
     status = "已通过" if other["status"] == "approved" else "待审核"
-    until = _local(other["ended_at"]) if other["ended_at"] is not None else "（仍在场内）"
-    when = f"活动 {other['activity']}，{_local(other['started_at'])} 至 {until}"
+    until = local_time(other["ended_at"]) if other["ended_at"] is not None else "（仍在场内）"
+    when = f"活动 {other['activity']}，{local_time(other['started_at'])} 至 {until}"
     raise Conflict(
         f"该志愿者{status}的服务记录 #{other['id']}（{when}）与这段时间重叠；"
         "同一志愿者的服务时间不能重复计算，请先更正或驳回那条记录",

@@ -19,7 +19,7 @@ from volunteers.checkin.pages import span
 from volunteers.checkin.routes import client_of
 from volunteers.checkin.schemas import AttendanceRow, StaffScanIn
 from volunteers.errors import DomainError, NotFound
-from volunteers.fields import LOCAL_TZ
+from volunteers.fields import LOCAL_TZ, local_time
 from volunteers.people.service import list_volunteers
 from volunteers.web.staff.frame import Form, StaffPages, fields_of, render, struct_from
 
@@ -35,7 +35,7 @@ STAFF_WORDS = {
 
 
 def _clock(moment: Any) -> str:
-    return moment.astimezone(LOCAL_TZ).strftime("%H:%M") if moment is not None else ""
+    return local_time(moment, "%H:%M")
 
 
 def _row(item: AttendanceRow) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 
 from volunteers.access import Caller
 from volunteers.errors import DomainError, Forbidden, Invalid, labelled
-from volunteers.fields import LOCAL_TZ
+from volunteers.fields import local_time
 from volunteers.validation_messages import explain, located_field
 from volunteers.web.session import HEADERS, csrf_ok, csrf_token, local_path, page_caller, page_user
 
@@ -146,6 +146,4 @@ def struct_from(data: dict[str, Any], kind: type[S]) -> S:
         raise Invalid(explain(str(exc), labelled(field)), field=field or None, code="invalid_field") from exc
 
 
-def local(moment: Any) -> str:
-    """A timestamp as the district's clock shows it: 2026-03-05 14:00."""
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+local = local_time  # how a workbench page shows a time (2026-03-05 14:00)

@@ -11,10 +11,10 @@ from litestar.response import Template
 
 from volunteers import db
 from volunteers.access import Caller
-from volunteers.fields import LOCAL_TZ, today, working_days_before
+from volunteers.checkin.records import RECORD_WITHIN_WORKING_DAYS, overdue_before
+from volunteers.fields import LOCAL_TZ, today
 from volunteers.web.staff.frame import StaffPages, local, render
 
-RECORD_WITHIN_WORKING_DAYS = 10  # 《志愿服务记录与证明出具办法（试行）》: service is recorded within 10 working days
 AHEAD_DAYS = 7
 
 
@@ -32,9 +32,7 @@ async def home_context(caller: Caller) -> dict[str, Any]:
         }
         for r in rows
     ]
-    pending = await db.fetchrow(
-        "web/staff_pending", caller.scope_prefix, working_days_before(day, RECORD_WITHIN_WORKING_DAYS)
-    )
+    pending = await db.fetchrow("web/staff_pending", caller.scope_prefix, overdue_before(day))
     imports = [{**dict(r), "at": local(r["at"])} for r in await db.fetch("web/staff_imports", caller.scope_prefix)]
     return {
         "today_activities": [a for a in activities if a["today"]],

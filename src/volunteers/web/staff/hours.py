@@ -21,12 +21,11 @@ from litestar.response import Template
 from volunteers import clock, db
 from volunteers.access import Caller
 from volunteers.checkin import records
-from volunteers.checkin.records import Outcome
+from volunteers.checkin.records import RECORD_WITHIN_WORKING_DAYS, Outcome, overdue_before
 from volunteers.checkin.schemas import DecisionIn
 from volunteers.errors import DomainError, Invalid
-from volunteers.fields import LOCAL_TZ, today, working_days_before
+from volunteers.fields import LOCAL_TZ, today
 from volunteers.web.staff.frame import Form, StaffPages, fields_of, local, render, struct_from
-from volunteers.web.staff.home import RECORD_WITHIN_WORKING_DAYS
 
 PAGE_SIZE = 50
 STATUSES = {"pending": "待审核", "approved": "已通过", "rejected": "已驳回", "all": "全部"}
@@ -117,7 +116,7 @@ def _row(r: Any) -> dict[str, Any]:
 async def queue_context(caller: Caller, chosen: QueueFilter) -> dict[str, Any]:
     """One page of the queue for the caller's subtree: one query (with the count of all that match)."""
     day = today()
-    cutoff = working_days_before(day, RECORD_WITHIN_WORKING_DAYS)
+    cutoff = overdue_before(day)
     rows = await db.fetch(
         "web/hours_queue",
         caller.scope_prefix,

@@ -68,17 +68,7 @@ NEW_FIELDS = (
     "guardian.phone",
     "guardian.consent_on",
 )
-EDIT_FIELDS = (
-    "name",
-    "phone",
-    "area_code",
-    "id_number",
-    "gender",
-    "birth_date",
-    "guardian.name",
-    "guardian.phone",
-    "guardian.consent_on",
-)
+EDIT_FIELDS = tuple(f for f in NEW_FIELDS if f not in ("registered_on", "consent_on"))  # fixed once registered
 STATUS_FIELDS = ("on", "reason")
 
 
