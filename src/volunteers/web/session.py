@@ -66,6 +66,22 @@ async def page_caller(request: Request[Any, Any, Any]) -> Caller | None:
     return await caller_for_token(token) if _TOKEN.match(token) else None
 
 
+class NoSession(Exception):
+    """A page asked for without a valid session: the browser goes to /login (`to_login`)."""
+
+
+async def session_caller(request: Request[Any, Any, Any]) -> Caller:
+    """Dependency of a session page: its logged-in user, or NoSession."""
+    caller = await page_caller(request)
+    if caller is None:
+        raise NoSession
+    return caller
+
+
+def to_login(_: Request[Any, Any, Any], __: NoSession) -> Redirect:
+    return Redirect("/login", status_code=303)
+
+
 def page_user(caller: Caller) -> dict[str, str]:
     """Who is logged in, as a page's header names them."""
     return {"name": caller.username, "role": ROLES.get(caller.role, caller.role)}

@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.response import Redirect, Template
+from litestar.di import Provide
+from litestar.response import Template
 
 from volunteers.access import Caller
 from volunteers.errors import DomainError, Invalid, NotFound
@@ -23,7 +24,7 @@ from volunteers.stats.outputs import dashboard, exports
 from volunteers.stats.outputs.reconciliation import reconcile_context
 from volunteers.stats.schemas import FigureQuery
 from volunteers.stats.views import team_figures
-from volunteers.web.session import HEADERS, Page, csrf_token, message_page, page_caller
+from volunteers.web.session import HEADERS, NoSession, Page, csrf_token, message_page, session_caller, to_login
 
 _AREA = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -58,12 +59,11 @@ def _refusal(refused: DomainError, code: str | None) -> tuple[str, int]:
 
 class DashboardPages(Controller):
     include_in_schema = False
+    dependencies = {"caller": Provide(session_caller)}  # no session: to /login
+    exception_handlers = {NoSession: to_login}
 
     @get("/dashboard")
-    async def dashboard(self, request: Request[Any, Any, Any]) -> Page:
-        caller = await page_caller(request)
-        if caller is None:
-            return Redirect("/login", status_code=303)
+    async def dashboard(self, request: Request[Any, Any, Any], caller: Caller) -> Page:
         query = request.query_params
         code: str | None = None
         try:
@@ -76,11 +76,8 @@ class DashboardPages(Controller):
         return Template("dashboard.html", context=context, cookies=cookies, headers=HEADERS)
 
     @get("/dashboard/export")
-    async def export(self, request: Request[Any, Any, Any]) -> Page:
+    async def export(self, request: Request[Any, Any, Any], caller: Caller) -> Page:
         """The dashboard's downloads (participation by child area, or per team), with the page's session."""
-        caller = await page_caller(request)
-        if caller is None:
-            return Redirect("/login", status_code=303)
         query = request.query_params
         what, file_format = query.get("what", "participation"), query.get("format", "xlsx")
         code: str | None = None
@@ -99,11 +96,8 @@ class DashboardPages(Controller):
         return exports.download(table, file_format)
 
     @get("/dashboard/reconcile")
-    async def reconcile(self, request: Request[Any, Any, Any]) -> Page:
+    async def reconcile(self, request: Request[Any, Any, Any], caller: Caller) -> Page:
         """Reported figures against the records (a GET form: it compares, writing nothing)."""
-        caller = await page_caller(request)
-        if caller is None:
-            return Redirect("/login", status_code=303)
         query = request.query_params
         code: str | None = None
         try:

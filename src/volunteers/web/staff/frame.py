@@ -57,7 +57,7 @@ def _here(request: Request[Any, Any, Any]) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-async def session_caller(request: Request[Any, Any, Any]) -> Caller:
+async def workbench_caller(request: Request[Any, Any, Any]) -> Caller:
     """Dependency: the logged-in staff user; officials keep the dashboard (403 on the workbench)."""
     caller = await page_caller(request)
     if caller is None:
@@ -118,7 +118,7 @@ class StaffPages(Controller):
 
     include_in_schema = False
     dependencies = {
-        "caller": Provide(session_caller),
+        "caller": Provide(workbench_caller),
         "form": Provide(checked_form),
     }
     exception_handlers = {NotLoggedIn: _to_login, DomainError: _refused}
